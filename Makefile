@@ -1,0 +1,74 @@
+# annotator: `make help` lists the targets.
+SHELL := /bin/bash
+PYTHON_BIN ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MODEL_DIR ?= models/default
+CONFIG ?= configs/default.toml
+POLNEAR_DIR ?=
+SAMPLE ?= data/sample_article.txt
+CORPUS := data/corpus/train.jsonl data/corpus/dev.jsonl data/corpus/calib.jsonl data/corpus/test.jsonl
+POLNEAR_ARG := $(if $(POLNEAR_DIR),--polnear $(POLNEAR_DIR),)
+export PYTHONHASHSEED := 0
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.DEFAULT_GOAL := help
+.PHONY: help install data data-check train eval test test-slow demo bench lint format clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON_BIN) >/dev/null || { echo "need $(PYTHON_BIN) on PATH"; exit 2; }
+	$(PYTHON_BIN) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	# the CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build
+	$(VENV)/bin/pip install -q torch==2.13.0
+	$(VENV)/bin/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv with torch 2.13.0 (CPU) and the project with dev extras
+
+$(CORPUS) &: $(wildcard data/source/*.txt) annotator/corpora/source.py annotator/corpora/bundled.py | $(VENV)/.installed
+	$(PY) training/build_corpus.py --source data/source --out data/corpus
+
+data: $(CORPUS) ## Compile the bundled corpus (data/source -> data/corpus splits)
+
+data-check: $(VENV)/.installed ## Validate the corpus: schema, offsets, splits, near-duplicates; regenerate stats
+	$(PY) training/data_check.py --source data/source --corpus data/corpus
+
+$(MODEL_DIR)/network.safetensors: $(CORPUS) $(CONFIG) | $(VENV)/.installed
+	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG)
+
+train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/default (POLNEAR_DIR=... to mix in PolNeAR)
+	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG)
+
+eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
+	$(PY) eval/evaluate.py --model $(MODEL_DIR) $(POLNEAR_ARG)
+
+test: $(VENV)/.installed ## Run the fast test suite (tiny random model, no training)
+	$(VENV)/bin/pytest
+
+test-slow: $(VENV)/.installed ## Run the tests that need the trained model
+	$(VENV)/bin/pytest -m slow
+
+demo: $(MODEL_DIR)/network.safetensors ## Install, train if no model, annotate the sample article to demo.html
+	$(VENV)/bin/annotator annotate $(SAMPLE) --model $(MODEL_DIR) --format html -o demo.html
+	$(VENV)/bin/annotator annotate $(SAMPLE) --model $(MODEL_DIR) --format text
+	@echo "wrote demo.html"
+
+bench: $(VENV)/.installed ## Throughput, latency, cold start and memory of the full pipeline
+	$(PY) eval/bench.py --model $(MODEL_DIR) --out eval/reports/bench.json
+
+lint: $(VENV)/.installed ## ruff lint and format check
+	$(VENV)/bin/ruff check annotator training eval tests
+	$(VENV)/bin/ruff format --check annotator training eval tests
+
+format: $(VENV)/.installed ## Apply ruff formatting and safe fixes
+	$(VENV)/bin/ruff check --fix annotator training eval tests
+	$(VENV)/bin/ruff format annotator training eval tests
+
+clean: ## Remove generated models and reports (keeps .venv)
+	rm -rf models eval/reports/*/ demo.html

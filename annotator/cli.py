@@ -1,0 +1,281 @@
+"""Command line: ``annotator annotate FILE... | - [--format text|json|jsonl|html] [-o OUT]``.
+
+User errors (bad files, bad input, no model) print one line and exit 2; a bad
+input in a batch is reported and skipped while the others are still written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from annotator.errors import AnnotatorError, InputError
+from annotator.intake import check_text, decode_bytes, read_file
+from annotator.types import AnnotatedArticle, Kind
+
+logger = logging.getLogger("annotator.cli")
+
+ANSI = {"anonymous": "\033[33m", "on_record": "\033[34m", "reporter": "\033[0m", "meta": "\033[2m"}
+RESET = "\033[0m"
+TAGS = {"anonymous": "ANON", "on_record": "REC ", "reporter": "REP "}
+
+
+def format_text(article: AnnotatedArticle, colour: bool) -> str:
+    """A terminal view: one line per sentence with its label and score, then the profile."""
+    lines = []
+    for s in article.sentences:
+        if s.kind is Kind.META:
+            line = f"  meta  {s.meta_kind or '':<11} {s.text}"
+            lines.append(f"{ANSI['meta']}{line}{RESET}" if colour else line)
+            continue
+        label = s.label.value if s.label else "reporter"
+        src = ""
+        if s.source or s.source_resolved:
+            src = f"  [source: {s.source_resolved or s.source.text}]"  # type: ignore[union-attr]
+        line = f"{TAGS[label]} {s.score:.2f}  {s.text}{src}"
+        lines.append(f"{ANSI[label]}{line}{RESET}" if colour else line)
+    p = article.profile
+    lines.append("")
+    lines.append(
+        f"{p.n_body} body sentences: "
+        + ", ".join(f"{k} {p.counts[k]} ({100 * p.shares[k]:.0f}%)" for k in p.counts)
+        + (f"; mean score {p.mean_score:.2f}" if p.mean_score is not None else "")
+    )
+    lines.append(f"on-record sources: {', '.join(p.on_record_sources) or 'none'}")
+    lines.append(f"unnamed sources: {', '.join(p.anonymous_sources) or 'none'}")
+    for w in article.warnings:
+        lines.append(f"warning: {w}")
+    return "\n".join(lines) + "\n"
+
+
+def _inputs(paths: list[str]) -> Iterator[tuple[str, str | InputError]]:
+    """(name, text or error) for every input: files, '-' for stdin, records of .jsonl files."""
+    for name in paths:
+        if name == "-":
+            try:
+                yield "<stdin>", decode_bytes(sys.stdin.buffer.read(), "<stdin>")
+            except InputError as exc:
+                yield "<stdin>", exc
+            continue
+        if name.endswith(".jsonl"):
+            yield from _jsonl_records(Path(name))
+            continue
+        try:
+            yield name, read_file(name)
+        except InputError as exc:
+            yield name, exc
+
+
+def _jsonl_records(path: Path, skip: set[str] | None = None) -> Iterator[tuple[str, str | InputError]]:
+    try:
+        fh = open(path, encoding="utf-8")
+    except OSError as exc:
+        yield str(path), InputError(f"{path}: {exc.strerror}")
+        return
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                yield f"{path}:{lineno}", InputError(f"{path}:{lineno}: not valid JSON")
+                continue
+            rid = (
+                str(record.get("id", f"{path.name}:{lineno}"))
+                if isinstance(record, dict)
+                else f"{path.name}:{lineno}"
+            )
+            if skip and rid in skip:
+                continue
+            text = record.get("text") if isinstance(record, dict) else None
+            if not isinstance(text, str):
+                yield rid, InputError(f"{path}:{lineno}: record has no 'text' string field")
+                continue
+            yield rid, text
+
+
+def _progress(iterable: Any, total: int | None, enabled: bool) -> Any:
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, unit="article", file=sys.stderr, dynamic_ncols=True)
+
+
+def _annotated(
+    annotator: Any, items: Iterator[tuple[str, str | InputError]], batch_size: int
+) -> Iterator[tuple[str, AnnotatedArticle | InputError]]:
+    """Annotate valid inputs in batches; pass errors through in input order."""
+    chunk: list[tuple[str, str | InputError]] = []
+
+    def flush() -> Iterator[tuple[str, AnnotatedArticle | InputError]]:
+        good = []
+        for name, item in chunk:
+            if isinstance(item, str):
+                try:
+                    check_text(item)
+                    good.append(item)
+                except InputError as exc:
+                    chunk[chunk.index((name, item))] = (name, exc)
+        results = iter(annotator.pipe(good, batch_size=batch_size))
+        for name, item in chunk:
+            yield name, (next(results) if isinstance(item, str) else item)
+
+    for pair in items:
+        chunk.append(pair)
+        if len(chunk) >= 32:
+            yield from flush()
+            chunk = []
+    if chunk:
+        yield from flush()
+
+
+def _write_html(path: Path, article: AnnotatedArticle) -> None:
+    from annotator.render import render_html
+
+    path.write_text(render_html(article), encoding="utf-8")
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from annotator.pipeline import Annotator
+
+    if not args.files and not args.input:
+        print("error: give FILE..., '-' for stdin, or --input corpus.jsonl", file=sys.stderr)
+        return 2
+    try:
+        annotator = Annotator.from_dir(args.model, backend=args.backend)
+    except AnnotatorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.input:
+        return _stream(annotator, args)
+    items = list(_inputs(args.files))
+    fmt = args.format
+    if fmt == "json" and len(items) > 1:
+        fmt = "jsonl"
+    out_path = Path(args.output) if args.output else None
+    if fmt == "html" and len(items) > 1:
+        if out_path is None:
+            print("error: several inputs as HTML need -o DIRECTORY", file=sys.stderr)
+            return 2
+        out_path.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    out: IO[str] = open(out_path, "w", encoding="utf-8") if out_path and fmt != "html" else sys.stdout
+    colour = out is sys.stdout and sys.stdout.isatty() and not args.no_colour
+    try:
+        results = _annotated(annotator, iter(items), args.batch_size)
+        for name, result in _progress(results, len(items), len(items) > 1 and sys.stderr.isatty()):
+            if isinstance(result, InputError):
+                failures += 1
+                print(f"error: {result}", file=sys.stderr)
+                if fmt == "jsonl":
+                    out.write(json.dumps({"id": name, "error": str(result)}, ensure_ascii=False) + "\n")
+                continue
+            if fmt == "html":
+                target = out_path / (Path(name).stem + ".html") if len(items) > 1 else out_path  # type: ignore[operator]
+                if target is None:
+                    sys.stdout.write(_html(result))
+                else:
+                    _write_html(target, result)
+            elif fmt == "json":
+                out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            elif fmt == "jsonl":
+                out.write(json.dumps({"id": name, **result.to_dict()}, ensure_ascii=False) + "\n")
+            else:
+                if len(items) > 1:
+                    out.write(f"== {name}\n")
+                out.write(format_text(result, colour))
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 2 if failures else 0
+
+
+def _html(article: AnnotatedArticle) -> str:
+    from annotator.render import render_html
+
+    return render_html(article)
+
+
+def _stream(annotator: Any, args: argparse.Namespace) -> int:
+    """--input corpus.jsonl --output out.jsonl: bounded memory, resumable, per-record errors."""
+    src, dst = Path(args.input), Path(args.output or "")
+    if not args.output:
+        print("error: --input needs --output FILE.jsonl", file=sys.stderr)
+        return 2
+    if not src.is_file():
+        print(f"error: {src}: no such file", file=sys.stderr)
+        return 2
+    done: set[str] = set()
+    if dst.is_file():
+        with open(dst, encoding="utf-8") as fh:
+            for line in fh:
+                try:
+                    done.add(str(json.loads(line)["id"]))
+                except (json.JSONDecodeError, KeyError, TypeError):
+                    continue  # a line cut by an interruption: that record is redone
+        logger.info("resuming: %d records already in %s", len(done), dst)
+    with open(src, encoding="utf-8") as fh:
+        total = sum(1 for line in fh if line.strip())
+    failures = 0
+    with open(dst, "a", encoding="utf-8") as out:
+        results = _annotated(annotator, _jsonl_records(src, done), args.batch_size)
+        for name, result in _progress(results, total - len(done), sys.stderr.isatty()):
+            if isinstance(result, InputError):
+                failures += 1
+                print(f"error: {result}", file=sys.stderr)
+                out.write(json.dumps({"id": name, "error": str(result)}, ensure_ascii=False) + "\n")
+            else:
+                out.write(json.dumps({"id": name, **result.to_dict()}, ensure_ascii=False) + "\n")
+            out.flush()
+    print(f"wrote {dst} ({failures} records with errors)", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="annotator", description="Who is making each claim in a news article."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    ann = sub.add_parser(
+        "annotate", help="annotate articles (text, HTML, or JSONL records with a 'text' field)"
+    )
+    ann.add_argument(
+        "files", nargs="*", help="input files, '-' for stdin; .jsonl files give one article per record"
+    )
+    ann.add_argument("--format", "-f", choices=("text", "json", "jsonl", "html"), default="text")
+    ann.add_argument("-o", "--output", help="output file (a directory for several HTML files)")
+    ann.add_argument("--input", help="stream a large JSONL corpus (with --output); resumable")
+    ann.add_argument(
+        "--model", default=None, help="model directory (default: $ANNOTATOR_MODEL or models/default)"
+    )
+    ann.add_argument("--backend", choices=("torch-fp32", "torch-bf16", "torch-int8"), default=None)
+    ann.add_argument("--batch-size", type=int, default=32)
+    ann.add_argument("--no-colour", "--no-color", action="store_true", help="plain text output")
+    ann.set_defaults(func=cmd_annotate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except AnnotatorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

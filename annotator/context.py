@@ -1,0 +1,26 @@
+"""What the model reads for each body sentence: the sentence and its body neighbours.
+
+Training and inference both build their inputs here, so the model always sees
+context assembled the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from annotator.model import SentenceInput
+
+
+def sentence_inputs(text: str, body: Sequence[tuple[int, int]], n_context: int = 1) -> list[SentenceInput]:
+    """One input per body sentence, with ``n_context`` body sentences either side.
+
+    ``body`` holds the (start, end) offsets of the article's body sentences in
+    order; meta lines are left out so a caption never counts as a neighbour.
+    """
+    pieces = [text[a:b] for a, b in body]
+    inputs = []
+    for i, piece in enumerate(pieces):
+        before = " ".join(pieces[max(0, i - n_context) : i])
+        after = " ".join(pieces[i + 1 : i + 1 + n_context])
+        inputs.append(SentenceInput(piece, before, after))
+    return inputs

@@ -1,0 +1,1 @@
+"""Corpus readers: the bundled corpus (authored markup and compiled JSONL) and PolNeAR."""

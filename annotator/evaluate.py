@@ -1,0 +1,242 @@
+"""Evaluation: the full pipeline judged on gold sentences, baselines side by side.
+
+``eval/evaluate.py`` is a thin wrapper that writes the report files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from annotator.align import align
+from annotator.baselines import RuleBaseline, tfidf_baseline
+from annotator.metrics import (
+    attributed_f1,
+    bootstrap_ci,
+    brier,
+    confusion,
+    ece,
+    macro_f1,
+    prf,
+    reliability,
+    span_f1,
+)
+from annotator.pipeline import Annotator
+from annotator.types import LABEL_NAMES, Kind
+
+logger = logging.getLogger(__name__)
+
+META = "meta"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One gold sentence and what the pipeline made of it."""
+
+    article: int
+    gold_kind: str
+    gold_label: str | None
+    gold_well: int | None
+    gold_source: tuple[int, int] | None
+    text: str
+    pred_kind: str
+    pred_label: str  # "meta" when the pipeline called a body sentence meta
+    score: float | None
+    raw_score: float | None
+    pred_source: tuple[int, int] | None
+
+
+def _span(d: dict[str, Any] | None) -> tuple[int, int] | None:
+    return (d["start"], d["end"]) if d else None
+
+
+def collect_rows(annotator: Annotator, articles: Sequence[dict[str, Any]]) -> list[Row]:
+    """Run the pipeline on gold articles and align its sentences to the gold ones."""
+    rows: list[Row] = []
+    results = annotator.pipe_with_evidence([a["text"] for a in articles])
+    for k, (article, (predicted, evidence)) in enumerate(zip(articles, results, strict=True)):
+        body_index = {id(s): i for i, s in enumerate(predicted.body)}
+        for g, p in zip(article["sentences"], align(article["sentences"], predicted.sentences), strict=True):
+            is_body = p is not None and p.kind is Kind.BODY
+            strength = g.get("strength")
+            rows.append(
+                Row(
+                    article=k,
+                    gold_kind=g["kind"],
+                    gold_label=g.get("label"),
+                    gold_well=None if strength is None else int(strength >= 2),
+                    gold_source=_span(g.get("source")),
+                    text=article["text"][g["start"] : g["end"]],
+                    pred_kind=p.kind.value if p is not None else META,
+                    pred_label=p.label.value if is_body and p.label else META,
+                    score=p.score if is_body else None,
+                    raw_score=evidence[body_index[id(p)]].well_sourced if is_body else None,
+                    pred_source=(p.source.start, p.source.end) if is_body and p.source else None,
+                )
+            )
+    return rows
+
+
+def label_metrics(
+    gold: Sequence[str], pred: Sequence[str], groups: Sequence[int], n_boot: int
+) -> dict[str, Any]:
+    """Per-label P/R/F1, macro-F1 and attributed F1 with article-bootstrap intervals."""
+    gold_arr, pred_arr = np.asarray(gold, dtype=object), np.asarray(pred, dtype=object)
+    out: dict[str, Any] = {"n": len(gold), "per_label": {}}
+    for label in LABEL_NAMES:
+        p, r, f = prf(gold, pred, label)
+        out["per_label"][label] = {
+            "precision": p,
+            "recall": r,
+            "f1": f,
+            "support": int(sum(g == label for g in gold)),
+        }
+    out["macro_f1"] = macro_f1(gold, pred)
+    out["macro_f1_ci95"] = bootstrap_ci(lambda i: macro_f1(gold_arr[i], pred_arr[i]), groups, n_boot)
+    out["attributed_f1"] = attributed_f1(gold, pred)
+    out["attributed_f1_ci95"] = bootstrap_ci(
+        lambda i: attributed_f1(gold_arr[i], pred_arr[i]), groups, n_boot
+    )
+    out["confusion"] = {"labels": [*LABEL_NAMES, META], "matrix": confusion(gold, pred, [*LABEL_NAMES, META])}
+    return out
+
+
+def score_metrics(
+    y: Sequence[int], p: Sequence[float], raw: Sequence[float], groups: Sequence[int], n_boot: int
+) -> dict[str, Any]:
+    y_arr, p_arr = np.asarray(y), np.asarray(p)
+    return {
+        "n": len(y),
+        "positive_rate": float(np.mean(y_arr)) if len(y_arr) else float("nan"),
+        "brier": brier(y, p),
+        "brier_ci95": bootstrap_ci(lambda i: brier(y_arr[i], p_arr[i]), groups, n_boot),
+        "ece": ece(y, p),
+        "ece_ci95": bootstrap_ci(lambda i: ece(y_arr[i], p_arr[i]), groups, n_boot),
+        "raw_brier": brier(y, raw),
+        "raw_ece": ece(y, raw),
+        "reliability": reliability(y, p),
+    }
+
+
+def evaluate_bundled(
+    annotator: Annotator,
+    test_articles: Sequence[dict[str, Any]],
+    train_articles: Sequence[dict[str, Any]],
+    n_boot: int = 1000,
+) -> dict[str, Any]:
+    """Model and both baselines on the bundled test split."""
+    started = time.perf_counter()
+    rows = collect_rows(annotator, test_articles)
+    seconds = time.perf_counter() - started
+    body = [r for r in rows if r.gold_kind == "body"]
+    groups = [r.article for r in body]
+    gold = [r.gold_label for r in body]
+    result: dict[str, Any] = {
+        "articles": len(test_articles),
+        "sentences": len(rows),
+        "body_sentences": len(body),
+        "pipeline_seconds": round(seconds, 2),
+        "model": label_metrics(gold, [r.pred_label for r in body], groups, n_boot),
+    }
+    scored = [r for r in body if r.score is not None]
+    result["score"] = score_metrics(
+        [r.gold_well for r in scored], [r.score for r in scored], [r.raw_score for r in scored],
+        [r.article for r in scored], n_boot,
+    )  # fmt: skip
+    result["source_span"] = span_f1([r.gold_source for r in body], [r.pred_source for r in body])
+    result["meta_accuracy"] = float(np.mean([(r.gold_kind == META) == (r.pred_kind == META) for r in rows]))
+    meta_rows = [r for r in rows if r.gold_kind == META]
+    result["meta_recall"] = float(np.mean([r.pred_kind == META for r in meta_rows])) if meta_rows else None
+    result["baselines"] = baseline_metrics(train_articles, [r.text for r in body], gold, groups, n_boot)
+    return result
+
+
+def gold_body(articles: Sequence[dict[str, Any]]) -> tuple[list[str], list[str]]:
+    texts, labels = [], []
+    for a in articles:
+        for s in a["sentences"]:
+            if s["kind"] == "body" and s.get("label"):
+                texts.append(a["text"][s["start"] : s["end"]])
+                labels.append(s["label"])
+    return texts, labels
+
+
+def baseline_metrics(
+    train_articles: Sequence[dict[str, Any]],
+    texts: Sequence[str],
+    gold: Sequence[str],
+    groups: Sequence[int],
+    n_boot: int,
+) -> dict[str, Any]:
+    """Rule and TF-IDF baselines on gold sentences, trained on the same training split."""
+    train_texts, train_labels = gold_body(train_articles)
+    out = {}
+    for name, est in (("rules", RuleBaseline()), ("tfidf_lr", tfidf_baseline())):
+        est.fit(train_texts, train_labels)
+        out[name] = label_metrics(gold, list(est.predict(list(texts))), groups, n_boot)
+    return out
+
+
+def load_hand_sample(path: str | Path) -> list[dict[str, Any]]:
+    """The hand-labelled PolNeAR dev sample: offsets and labels only, never text."""
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def evaluate_polnear(
+    annotator: Annotator,
+    root: str | Path,
+    hand_sample_path: str | Path,
+    train_articles: Sequence[dict[str, Any]],
+    n_boot: int = 1000,
+) -> dict[str, Any]:
+    """PolNeAR dev: attributed-vs-not and source spans against gold spans; 3-way against
+    the silver rule and the hand-labelled sample (and the silver rule itself against the hand sample)."""
+    from annotator.corpora.polnear import polnear_to_gold
+    from annotator.segment import segment
+
+    dev = polnear_to_gold(root, "dev", segment)
+    rows = collect_rows(annotator, dev)
+    body = [r for r in rows if r.gold_kind == "body"]
+    groups = [r.article for r in body]
+    silver = [r.gold_label for r in body]
+    pred = [r.pred_label for r in body]
+    result: dict[str, Any] = {
+        "articles": len(dev),
+        "body_sentences": len(body),
+        "silver": label_metrics(silver, pred, groups, n_boot),
+        "source_span": span_f1([r.gold_source for r in body], [r.pred_source for r in body]),
+    }
+    # the hand-labelled sample: match each item to the pipeline's and the silver rule's sentence
+    by_doc = {a["id"].removeprefix("polnear-dev-"): k for k, a in enumerate(dev)}
+    index = {
+        (r.article, s["start"]): r
+        for r, s in zip(rows, (s for a in dev for s in a["sentences"]), strict=True)
+    }
+    hand, model_pred, rule_pred, texts, hgroups = [], [], [], [], []
+    for item in load_hand_sample(hand_sample_path):
+        k = by_doc.get(item["doc_id"])
+        row = index.get((k, item["start"])) if k is not None else None
+        if row is None:
+            continue
+        hand.append(item["label"])
+        model_pred.append(row.pred_label)
+        rule_pred.append(row.gold_label or META)
+        texts.append(row.text)
+        hgroups.append(k)
+    result["hand_sample"] = {
+        "n": len(hand),
+        "model": label_metrics(hand, model_pred, hgroups, n_boot),
+        "silver_rule": label_metrics(hand, rule_pred, hgroups, n_boot),
+    }
+    base = baseline_metrics(train_articles, [r.text for r in body], silver, groups, n_boot)
+    hand_base = baseline_metrics(train_articles, texts, hand, hgroups, n_boot)
+    result["baselines"] = {"silver": base, "hand_sample": hand_base}
+    return result

@@ -1,0 +1,128 @@
+"""Metrics shared by training (dev selection) and evaluation: one implementation each."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from annotator.types import LABEL_NAMES
+
+
+def prf(gold: Sequence[str], pred: Sequence[str], positive: str) -> tuple[float, float, float]:
+    """Precision, recall and F1 of one class."""
+    tp = sum(g == positive and p == positive for g, p in zip(gold, pred, strict=True))
+    fp = sum(g != positive and p == positive for g, p in zip(gold, pred, strict=True))
+    fn = sum(g == positive and p != positive for g, p in zip(gold, pred, strict=True))
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABEL_NAMES) -> float:
+    """Unweighted mean F1 over the labels."""
+    return float(np.mean([prf(gold, pred, label)[2] for label in labels]))
+
+
+def attributed_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """F1 of attributed (anonymous or on_record) against reporter voice."""
+    g = ["att" if x in ("anonymous", "on_record") else "no" for x in gold]
+    p = ["att" if x in ("anonymous", "on_record") else "no" for x in pred]
+    return prf(g, p, "att")[2]
+
+
+def confusion(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
+    """Rows gold, columns predicted."""
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
+    for g, p in zip(gold, pred, strict=True):
+        if g in index and p in index:
+            matrix[index[g]][index[p]] += 1
+    return matrix
+
+
+def brier(y: Sequence[int], p: Sequence[float]) -> float:
+    y_arr, p_arr = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    return float(np.mean((p_arr - y_arr) ** 2)) if len(y_arr) else float("nan")
+
+
+def reliability(y: Sequence[int], p: Sequence[float], bins: int = 10) -> list[dict[str, float]]:
+    """Per equal-width bin: count, mean score and observed rate."""
+    y_arr, p_arr = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(p_arr, edges[1:-1], right=False), 0, bins - 1)
+    rows = []
+    for b in range(bins):
+        mask = which == b
+        n = int(mask.sum())
+        rows.append(
+            {
+                "lo": float(edges[b]),
+                "hi": float(edges[b + 1]),
+                "n": n,
+                "mean_score": float(p_arr[mask].mean()) if n else float("nan"),
+                "observed": float(y_arr[mask].mean()) if n else float("nan"),
+            }
+        )
+    return rows
+
+
+def ece(y: Sequence[int], p: Sequence[float], bins: int = 10) -> float:
+    """Expected calibration error with equal-width bins."""
+    total = len(y)
+    if not total:
+        return float("nan")
+    return float(
+        sum(r["n"] / total * abs(r["mean_score"] - r["observed"]) for r in reliability(y, p, bins) if r["n"])
+    )
+
+
+def span_f1(
+    gold: Sequence[tuple[int, int] | None], pred: Sequence[tuple[int, int] | None]
+) -> dict[str, float]:
+    """Exact and overlap F1 of one span per item (None = no span)."""
+    out = {}
+    for mode in ("exact", "overlap"):
+        tp = fp = fn = 0
+        for g, p in zip(gold, pred, strict=True):
+            if g is None and p is None:
+                continue
+            if g is None:
+                fp += 1
+            elif p is None:
+                fn += 1
+            else:
+                hit = g == p if mode == "exact" else (p[0] < g[1] and g[0] < p[1])
+                if hit:
+                    tp += 1
+                else:
+                    fp += 1
+                    fn += 1
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        out[mode] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return out
+
+
+def bootstrap_ci(
+    metric: Callable[[np.ndarray], float],
+    groups: Sequence[int],
+    n_boot: int = 1000,
+    seed: int = 0,
+    alpha: float = 0.05,
+) -> tuple[float, float]:
+    """Percentile interval of ``metric(indices)`` resampling whole articles (``groups``)."""
+    if len(groups) == 0:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    groups_arr = np.asarray(groups)
+    unique = np.unique(groups_arr)
+    members = {g: np.flatnonzero(groups_arr == g) for g in unique}
+    values = []
+    for _ in range(n_boot):
+        picked = rng.choice(unique, size=len(unique), replace=True)
+        idx = np.concatenate([members[g] for g in picked])
+        values.append(metric(idx))
+    lo, hi = np.quantile(values, [alpha / 2, 1 - alpha / 2])
+    return float(lo), float(hi)

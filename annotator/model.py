@@ -1,0 +1,320 @@
+"""The sentence tagger: the only place that tokenizes text and runs the transformer.
+
+One shared encoder reads the target sentence (segment A) with its neighbours
+(segment B) and feeds three heads: the sourcing label (anonymous / on_record /
+reporter), a "well sourced" head (strength >= 2, raw evidence for the
+calibrator) and a BIO token tagger for the source, cue and anonymity-reason
+spans inside the target sentence.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
+
+from annotator.errors import ModelNotFoundError
+from annotator.types import LABEL_NAMES
+
+logger = logging.getLogger(__name__)
+
+SPAN_TYPES: tuple[str, ...] = ("source", "cue", "anonymity_reason")
+TAGS: tuple[str, ...] = ("O", *(f"{p}-{t}" for t in SPAN_TYPES for p in ("B", "I")))
+IGNORE = -100
+WEIGHTS_FILE = "network.safetensors"
+MODEL_META_FILE = "tagger.json"
+BACKENDS = ("torch-fp32", "torch-bf16", "torch-int8")
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    """A target sentence and the context the model reads with it."""
+
+    text: str
+    before: str = ""
+    after: str = ""
+
+
+@dataclass(frozen=True)
+class SentencePrediction:
+    """Raw model output for one sentence; span offsets are relative to the target text."""
+
+    probabilities: tuple[float, float, float]
+    well_sourced: float
+    spans: dict[str, tuple[int, int, float]]
+
+
+class TaggerNetwork(nn.Module):
+    """Encoder plus the label, strength and span heads."""
+
+    def __init__(self, encoder: nn.Module, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        self.dropout = nn.Dropout(dropout)
+        self.label_head = nn.Linear(hidden, len(LABEL_NAMES))
+        self.strength_head = nn.Linear(hidden, 1)
+        self.tag_head = nn.Linear(hidden, len(TAGS))
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
+        if token_type_ids is not None:
+            kwargs["token_type_ids"] = token_type_ids
+        hidden = self.encoder(**kwargs).last_hidden_state
+        hidden = self.dropout(hidden)
+        # Mean over the target sentence's tokens (segment A) plus [CLS]: robust for small encoders.
+        if token_type_ids is not None:
+            target = (attention_mask * (1 - token_type_ids)).unsqueeze(-1).to(hidden.dtype)
+        else:
+            target = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * target).sum(1) / target.sum(1).clamp(min=1.0)
+        pooled = pooled + hidden[:, 0]
+        return self.label_head(pooled), self.strength_head(pooled).squeeze(-1), self.tag_head(hidden)
+
+
+def _context(tokenizer: PreTrainedTokenizerFast, item: SentenceInput) -> str:
+    sep = tokenizer.sep_token or "|"
+    return f"{item.before} {sep} {item.after}".strip()
+
+
+class SourcingModel:
+    """Tokenizer and network together, with batched, length-sorted prediction."""
+
+    def __init__(
+        self,
+        network: TaggerNetwork,
+        tokenizer: PreTrainedTokenizerFast,
+        max_length: int = 128,
+        backend: str = "torch-fp32",
+        info: dict[str, Any] | None = None,
+    ) -> None:
+        if not getattr(tokenizer, "is_fast", False):
+            raise ModelNotFoundError("annotator needs a fast tokenizer (tokenizer.json)")
+        self.network = network
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.info = dict(info or {})
+        self.backend = "torch-fp32"
+        self.set_backend(backend)
+
+    # -- construction and persistence -------------------------------------------------
+    @classmethod
+    def from_base(cls, base_model: str, max_length: int = 128, dropout: float = 0.1) -> SourcingModel:
+        """A fresh tagger on a pretrained encoder (local path or model id), for training."""
+        tokenizer = AutoTokenizer.from_pretrained(base_model)
+        encoder = AutoModel.from_pretrained(base_model, add_pooling_layer=False)
+        return cls(TaggerNetwork(encoder, dropout), tokenizer, max_length)
+
+    @classmethod
+    def from_config(
+        cls, encoder_config: Any, tokenizer: PreTrainedTokenizerFast, max_length: int = 128
+    ) -> SourcingModel:
+        """A randomly initialised tagger (tests build tiny ones this way)."""
+        encoder = AutoModel.from_config(encoder_config, add_pooling_layer=False)
+        return cls(TaggerNetwork(encoder), tokenizer, max_length)
+
+    def save(self, directory: str | Path) -> None:
+        """Write weights (safetensors), encoder config, tokenizer and head metadata."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        state = {k: v.contiguous() for k, v in self.network.state_dict().items()}
+        save_file(state, str(directory / WEIGHTS_FILE))
+        self.network.encoder.config.save_pretrained(directory)
+        self.tokenizer.save_pretrained(directory)
+        meta = {
+            **self.info,
+            "labels": list(LABEL_NAMES),
+            "tags": list(TAGS),
+            "max_length": self.max_length,
+        }
+        (directory / MODEL_META_FILE).write_text(json.dumps(meta, indent=2))
+
+    @classmethod
+    def load(cls, directory: str | Path, backend: str = "torch-fp32") -> SourcingModel:
+        """Load a tagger saved by :meth:`save`; never touches the network."""
+        directory = Path(directory)
+        if not (directory / WEIGHTS_FILE).is_file():
+            raise ModelNotFoundError(
+                f"no trained model in {directory} (missing {WEIGHTS_FILE}); "
+                "run `make train` or point ANNOTATOR_MODEL at a model directory"
+            )
+        try:
+            meta = json.loads((directory / MODEL_META_FILE).read_text())
+            if tuple(meta["tags"]) != TAGS or tuple(meta["labels"]) != LABEL_NAMES:
+                raise ModelNotFoundError(f"{directory}: model was saved with other labels or tags")
+            config = AutoConfig.from_pretrained(directory)
+            tokenizer = AutoTokenizer.from_pretrained(directory)
+            encoder = AutoModel.from_config(config, add_pooling_layer=False)
+            network = TaggerNetwork(encoder)
+            network.load_state_dict(load_file(str(directory / WEIGHTS_FILE)))
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise ModelNotFoundError(
+                f"{directory}: model files are incomplete or corrupt ({exc.__class__.__name__}: "
+                f"{str(exc).splitlines()[0][:200]}); retrain with `make train`"
+            ) from None
+        network.eval()
+        info = {k: v for k, v in meta.items() if k not in ("labels", "tags", "max_length")}
+        return cls(network, tokenizer, meta["max_length"], backend, info)
+
+    def set_backend(self, backend: str) -> None:
+        """Switch inference to fp32, bf16 autocast, or dynamic int8 quantisation."""
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        if backend == "torch-int8" and self.backend != "torch-int8":
+            self.network = torch.ao.quantization.quantize_dynamic(
+                self.network, {nn.Linear}, dtype=torch.qint8
+            )
+        self.backend = backend
+
+    # -- tokenization (the only place) ------------------------------------------------
+    def encode(
+        self,
+        items: Sequence[SentenceInput],
+        gold_spans: Sequence[dict[str, tuple[int, int]]] | None = None,
+    ) -> list[dict[str, list[int]]]:
+        """Tokenize sentences with context, unpadded; with gold spans, add BIO tag labels."""
+        enc = self.tokenizer(
+            [it.text for it in items],
+            [_context(self.tokenizer, it) for it in items],
+            truncation="only_second",
+            max_length=self.max_length,
+            return_offsets_mapping=True,
+        )
+        features = []
+        for i in range(len(items)):
+            seq_ids = enc.sequence_ids(i)
+            feature = {
+                "input_ids": enc["input_ids"][i],
+                "attention_mask": enc["attention_mask"][i],
+                "token_type_ids": enc["token_type_ids"][i]
+                if "token_type_ids" in enc
+                else [0] * len(enc["input_ids"][i]),
+                "offsets": [tuple(o) for o in enc["offset_mapping"][i]],
+                "target": [s == 0 for s in seq_ids],
+            }
+            if gold_spans is not None:
+                feature["tags"] = _bio_tags(feature["offsets"], feature["target"], gold_spans[i])
+            features.append(feature)
+        return features
+
+    def collate(self, features: Sequence[dict[str, Any]]) -> dict[str, torch.Tensor]:
+        """Pad a batch to its longest member (dynamic padding)."""
+        length = max(len(f["input_ids"]) for f in features)
+        pad_id = self.tokenizer.pad_token_id or 0
+        batch: dict[str, torch.Tensor] = {}
+        for key, pad in (("input_ids", pad_id), ("attention_mask", 0), ("token_type_ids", 0)):
+            batch[key] = torch.tensor(
+                [f[key] + [pad] * (length - len(f[key])) for f in features], dtype=torch.long
+            )
+        if "tags" in features[0]:
+            batch["tags"] = torch.tensor(
+                [f["tags"] + [IGNORE] * (length - len(f["tags"])) for f in features],
+                dtype=torch.long,
+            )
+        return batch
+
+    # -- inference --------------------------------------------------------------------
+    def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[SentencePrediction]:
+        """Predict labels, strength evidence and spans; batches are sorted by length."""
+        if not items:
+            return []
+        features = self.encode(items)
+        order = np.argsort([len(f["input_ids"]) for f in features], kind="stable")
+        results: list[SentencePrediction | None] = [None] * len(items)
+        self.network.eval()
+        with torch.inference_mode():
+            for lo in range(0, len(order), batch_size):
+                idx = order[lo : lo + batch_size]
+                batch = self.collate([features[i] for i in idx])
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.backend == "torch-bf16"):
+                    label_logits, strength_logit, tag_logits = self.network(
+                        batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+                    )
+                probs = torch.softmax(label_logits.float(), -1).numpy()
+                strength = torch.sigmoid(strength_logit.float()).numpy()
+                tag_probs = torch.softmax(tag_logits.float(), -1).numpy()
+                for row, i in enumerate(idx):
+                    f = features[i]
+                    spans = decode_spans(tag_probs[row], f["offsets"], f["target"], items[i].text)
+                    results[i] = SentencePrediction(
+                        tuple(float(p) for p in probs[row]), float(strength[row]), spans
+                    )
+        return results  # type: ignore[return-value]
+
+
+def _bio_tags(
+    offsets: Sequence[tuple[int, int]], target: Sequence[bool], spans: dict[str, tuple[int, int]]
+) -> list[int]:
+    """BIO tag ids for target-sentence tokens; context and special tokens are ignored."""
+    tags = [
+        TAGS.index("O") if t and (a, b) != (0, 0) else IGNORE
+        for (a, b), t in zip(offsets, target, strict=True)
+    ]
+    for kind, (start, end) in spans.items():
+        first = True
+        for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)):
+            if t and b > a and a >= start and b <= end:
+                tags[i] = TAGS.index(f"{'B' if first else 'I'}-{kind}")
+                first = False
+    return tags
+
+
+def _widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span to whole words (subword tokens may cut a word)."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
+def decode_spans(
+    tag_probs: np.ndarray,
+    offsets: Sequence[tuple[int, int]],
+    target: Sequence[bool],
+    text: str,
+) -> dict[str, tuple[int, int, float]]:
+    """The most confident span of each type from BIO tag probabilities, in character offsets."""
+    best: dict[str, tuple[int, int, float]] = {}
+    tags = tag_probs.argmax(-1)
+    current: tuple[str, int, int, list[float]] | None = None
+
+    def close() -> None:
+        if current is None:
+            return
+        kind, a, b, scores = current
+        score = float(np.mean(scores))
+        if kind not in best or score > best[kind][2]:
+            a, b = _widen(text, a, b)
+            best[kind] = (a, b, score)
+
+    for i, ((a, b), is_target) in enumerate(zip(offsets, target, strict=True)):
+        if not is_target or b <= a:
+            continue
+        name = TAGS[tags[i]]
+        if name == "O":
+            close()
+            current = None
+            continue
+        prefix, kind = name.split("-", 1)
+        if current is not None and current[0] == kind and prefix == "I":
+            current = (kind, current[1], b, current[3] + [float(tag_probs[i, tags[i]])])
+        else:
+            close()
+            current = (kind, a, b, [float(tag_probs[i, tags[i]])])
+    close()
+    return best

@@ -1,0 +1,64 @@
+"""Article-level sourcing profile: label shares, distinct sources, reasons, lead anonymity."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from annotator.types import LABEL_NAMES, AnnotatedSentence, ArticleProfile, Kind, Label
+
+_DETERMINERS = re.compile(r"^(the|a|an|one|some|two|three|several)\s+", re.IGNORECASE)
+LEAD_SENTENCES = 3
+
+
+def _key(name: str, on_record: bool) -> str:
+    """Merge mentions of one source: a person by surname, anything else by its words."""
+    words = re.findall(r"[\w’'-]+", _DETERMINERS.sub("", name.strip()))
+    if not words:
+        return name.lower()
+    if on_record and words[-1][:1].isupper():
+        return words[-1].lower().rstrip("’'s")
+    return " ".join(w.lower() for w in words)
+
+
+def _distinct(names: Sequence[str], on_record: bool) -> tuple[str, ...]:
+    best: dict[str, str] = {}
+    for name in names:
+        key = _key(name, on_record)
+        if key not in best or len(name) > len(best[key]):
+            best[key] = name
+    return tuple(best.values())
+
+
+def build_profile(sentences: Sequence[AnnotatedSentence]) -> ArticleProfile:
+    """Summarise an article's annotated sentences."""
+    body = [s for s in sentences if s.kind is Kind.BODY]
+    counts = {name: 0 for name in LABEL_NAMES}
+    for s in body:
+        if s.label is not None:
+            counts[s.label.value] += 1
+    n = len(body)
+    shares = {k: (v / n if n else 0.0) for k, v in counts.items()}
+
+    def names(label: Label) -> list[str]:
+        out = []
+        for s in body:
+            if s.label is label:
+                name = s.source_resolved or (s.source.text if s.source else None)
+                if name:
+                    out.append(name)
+        return out
+
+    lead = body[:LEAD_SENTENCES]
+    scores = [s.score for s in body if s.score is not None]
+    return ArticleProfile(
+        n_body=n,
+        n_meta=len(sentences) - n,
+        counts=counts,
+        shares=shares,
+        on_record_sources=_distinct(names(Label.ON_RECORD), on_record=True),
+        anonymous_sources=_distinct(names(Label.ANONYMOUS), on_record=False),
+        anonymity_reasons=tuple(dict.fromkeys(s.anonymity_reason.text for s in body if s.anonymity_reason)),
+        lead_anonymous_share=(sum(s.label is Label.ANONYMOUS for s in lead) / len(lead) if lead else None),
+        mean_score=(sum(scores) / len(scores)) if scores else None,
+    )

@@ -1,0 +1,280 @@
+"""Split an article into paragraphs and sentences with character offsets, and
+recognise page furniture (headlines, bylines, dates, captions, boilerplate)
+as ``meta`` segments.
+
+Offsets index the exact text passed in; nothing is normalised away.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from annotator.types import Kind
+
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr gov sen rep gen lt col sgt capt cmdr adm maj prof rev hon pres st
+    jr sr inc corp co ltd bros jan feb mar apr jun jul aug sep sept oct nov dec no nos
+    vs vol fig approx mt ft ave blvd rd dept univ est atty supt det insp cpl pvt messrs
+    mme mlle sec gens reps sens assn natl intl govt ret""".split()
+)
+# After these an uppercase word may well start a new sentence.
+_SOFT_ABBREVIATIONS = frozenset("inc corp co ltd jr sr bros".split())
+_SENTENCE_STARTERS = frozenset(
+    """the a an he she it they we i but and in on at this that these those there his
+    her its their our officials some many after before when while if as for however
+    meanwhile still yet""".split()
+)
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"”’'\)\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9À-Ý])")
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_NEXT_WORD = re.compile(r"\s+[“\"‘'(\[]?([A-Za-z]+)")
+_TERMINAL = re.compile(r"[.!?…:;][\"”’'\)\]]*\s*$")
+
+_BOILERPLATE = re.compile(
+    r"newsletter|click here|sign up|subscribe|cookie|log ?in\b|logged|read more|"
+    r"advertisement|share (this|on)|follow us|all rights reserved|terms of (use|service)|"
+    r"privacy policy|timeout|javascript|you did not use the site|skip to (main )?content|"
+    r"related (stories|articles|coverage)|most (read|popular)|comments? \(\d+\)|"
+    r"listen to (this|the) article|min(ute)? read\b|download (the|our) app|"
+    r"accept all|manage preferences|continue reading|recommended for you|trending now",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(
+    r"^(by\s+[A-Z]|author:|written by|reporting by|words by|editing by|"
+    r"additional reporting|compiled by|posted by|story by|source:)",
+    re.IGNORECASE,
+)
+_CREDIT = re.compile(
+    r"©|\bphoto(graph)?s?:|\bimage:|\bpicture:|\bcredit:|\(ap photo|getty images|"
+    r"\bafp\b\s*/|/\s*(afp|reuters|ap|epa)\b|\bvia reuters\b|shutterstock|"
+    r"\bphoto by\b|\bfile photo\b",
+    re.IGNORECASE,
+)
+_MONTH = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+    r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
+)
+_DATE_WORDS = re.compile(
+    rf"^((updated|published|posted|last (updated|modified)|first published|on)\b:?|"
+    rf"\d|{_MONTH}\b|(mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    rf"\d{{1,2}}:\d{{2}})",
+    re.IGNORECASE,
+)
+_DATE_TOKEN = re.compile(
+    rf"^({_MONTH}|\d{{1,4}}(st|nd|rd|th)?[,.]?|\d{{1,2}}[:.]\d{{2}}|am|pm|a\.m\.|p\.m\.|"
+    rf"gmt|utc|bst|cet|est|edt|pst|pdt|et|updated|published|posted|last|at|on|"
+    rf"first|modified|[-–—|/,:•·]|(mon|tues|wednes|thurs|fri|satur|sun)day,?|"
+    rf"today|yesterday|hours?|minutes?|ago|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})$",
+    re.IGNORECASE,
+)
+_WORDS = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A sentence of article prose or a line of page furniture.
+
+    ``quote_group`` links the sentences of one quotation that spans several
+    sentences, so the speaker named in one of them can be shared.
+    """
+
+    start: int
+    end: int
+    kind: Kind
+    paragraph: int
+    meta_kind: str | None = None
+    quote_group: int | None = None
+
+
+def _lines(text: str) -> Iterator[tuple[int, int, int]]:
+    """Yield (start, end, paragraph) of each non-blank line, stripped of edge spaces."""
+    paragraph = 0
+    pos = 0
+    seen_blank = False
+    first = True
+    for m in re.finditer(r"[^\r\n]*(\r\n|\r|\n|$)", text):
+        line_start, line_end = m.start(), m.end() - len(m.group(1))
+        if m.start() == len(text) and not m.group(0):
+            break
+        raw = text[line_start:line_end]
+        if raw.strip():
+            lead = len(raw) - len(raw.lstrip())
+            trail = len(raw) - len(raw.rstrip())
+            if seen_blank and not first:
+                paragraph += 1
+            first = False
+            seen_blank = False
+            yield line_start + lead, line_end - trail, paragraph
+        else:
+            seen_blank = True
+        pos = m.end()
+        if pos >= len(text):
+            break
+
+
+def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Join hard-wrapped lines (no terminal punctuation, next starts lowercase) into one block."""
+    blocks: list[tuple[int, int, int]] = []
+    for start, end, para in lines:
+        if blocks:
+            p_start, p_end, p_para = blocks[-1]
+            prev_line = text[p_start:p_end]
+            nxt = text[start:end]
+            if (
+                para == p_para
+                and not _TERMINAL.search(prev_line)
+                and len(prev_line) >= 30
+                and nxt[:1].islower()
+            ):
+                blocks[-1] = (p_start, end, p_para)
+                continue
+        blocks.append((start, end, para))
+    return blocks
+
+
+def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
+    """Classify one line as page furniture, or None for article prose.
+
+    ``repeated``: the same line stands right before or after it (scraped
+    pages repeat photo captions as alt text and caption).
+    """
+    words = _WORDS.findall(line)
+    n = len(words)
+    if repeated:
+        return "caption"
+    if _BOILERPLATE.search(line) and n <= 40:
+        return "boilerplate"
+    if _BYLINE.match(line) and n <= 16:
+        return "byline"
+    if _CREDIT.search(line):
+        return "caption" if n > 8 else "credit"
+    if n <= 14 and _DATE_WORDS.match(line):
+        dateish = sum(bool(_DATE_TOKEN.match(w)) for w in words)
+        if dateish >= max(1, n - 2):
+            return "date"
+    if n <= 20 and not _TERMINAL.search(line):
+        return "headline" if position == 0 else "subheadline"
+    return None
+
+
+def _name_headlines(contents: list[str], kinds: list[str | None]) -> None:
+    """The first title-like line is the headline, unless it is a short section label
+    ("World | Europe") directly above a longer title line; later ones are subheadlines."""
+    titles = [i for i, k in enumerate(kinds) if k in ("headline", "subheadline")]
+    if not titles:
+        return
+    first = titles[0]
+    for i in titles:
+        kinds[i] = "subheadline"
+    n_first = len(_WORDS.findall(contents[first]))
+    nxt = first + 1
+    if n_first <= 4 and nxt in titles and len(_WORDS.findall(contents[nxt])) > n_first:
+        kinds[first], kinds[nxt] = "section", "headline"
+    else:
+        kinds[first] = "headline"
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence offsets within ``text[start:end]`` (a block of prose)."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for m in _BOUNDARY.finditer(text, start, end):
+        stop = m.end()
+        punct_at = m.start()
+        word = _WORD_BEFORE.search(text, cursor, punct_at + 1)
+        nxt = _NEXT_WORD.match(text, stop)
+        next_word = nxt.group(1).lower() if nxt else ""
+        if word and text[m.start()] == ".":
+            token = word.group(1).rstrip(".")
+            low = token.lower()
+            if low in ABBREVIATIONS and not (low in _SOFT_ABBREVIATIONS and next_word in _SENTENCE_STARTERS):
+                continue
+            if len(token) == 1 and token.isupper():  # an initial: "John F. Kennedy"
+                continue
+            if "." in token and next_word not in _SENTENCE_STARTERS:  # "U.S. officials"
+                continue
+        spans.append((cursor, stop))
+        cursor = stop
+        while cursor < end and text[cursor].isspace():
+            cursor += 1
+    if cursor < end:
+        tail_end = end
+        while tail_end > cursor and text[tail_end - 1].isspace():
+            tail_end -= 1
+        if tail_end > cursor:
+            spans.append((cursor, tail_end))
+    return spans
+
+
+def _quote_delta(fragment: str, inside: bool) -> bool:
+    """Whether a quotation is still open after ``fragment``, given it was open before."""
+    for ch in fragment:
+        if ch == "“":
+            inside = True
+        elif ch == "”":
+            inside = False
+        elif ch == '"':
+            inside = not inside
+    return inside
+
+
+def segment(text: str) -> list[Segment]:
+    """Segment an article into body sentences and meta lines, in text order."""
+    lines = _merge_soft_wraps(text, list(_lines(text)))
+    contents = [text[a:b] for a, b, _ in lines]
+    kinds: list[str | None] = []
+    for position, line in enumerate(contents):
+        repeated = (position > 0 and contents[position - 1] == line) or (
+            position + 1 < len(contents) and contents[position + 1] == line
+        )
+        kinds.append(_meta_kind(line, position, repeated))
+    _name_headlines(contents, kinds)
+    if lines and all(k is not None for k in kinds):
+        # Nothing looked like prose: keep the longest furniture-free line as body,
+        # so a lone unpunctuated sentence is still annotated.
+        candidates = [i for i, k in enumerate(kinds) if k in ("headline", "subheadline")] or list(
+            range(len(lines))
+        )
+        best = max(candidates, key=lambda i: lines[i][1] - lines[i][0])
+        kinds[best] = None
+    segments: list[Segment] = []
+    group_id = 0
+    for (a, b, para), meta_kind in zip(lines, kinds, strict=True):
+        if meta_kind is not None:
+            segments.append(Segment(a, b, Kind.META, para, meta_kind))
+            continue
+        inside = False
+        current: int | None = None
+        for s, e in split_sentences(text, a, b):
+            was_inside = inside
+            inside = _quote_delta(text[s:e], inside)
+            if was_inside and current is not None:
+                group = current
+            elif inside:
+                group_id += 1
+                group = current = group_id
+            else:
+                group = None
+            if not inside:
+                current = None if not was_inside else current
+            segments.append(Segment(s, e, Kind.BODY, para, None, group))
+            if not inside:
+                current = None
+    return _drop_singleton_groups(segments)
+
+
+def _drop_singleton_groups(segments: list[Segment]) -> list[Segment]:
+    """Keep quote groups only where a quotation really spans several sentences."""
+    sizes: dict[int, int] = {}
+    for seg in segments:
+        if seg.quote_group is not None:
+            sizes[seg.quote_group] = sizes.get(seg.quote_group, 0) + 1
+    out = []
+    for seg in segments:
+        if seg.quote_group is not None and sizes[seg.quote_group] < 2:
+            seg = Segment(seg.start, seg.end, seg.kind, seg.paragraph, seg.meta_kind, None)
+        out.append(seg)
+    return out

@@ -1,0 +1,256 @@
+"""Fine-tune the tagger, fit the calibrated scorer on the calib split, and save
+everything (weights, tokenizer, scorer, resolved config, data hashes, versions).
+
+``training/train.py`` is a thin command-line wrapper around :func:`train`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import random
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from transformers import get_linear_schedule_with_warmup
+
+from annotator.align import align
+from annotator.config import Config
+from annotator.context import sentence_inputs
+from annotator.corpora.bundled import file_hashes, load_split
+from annotator.metrics import macro_f1
+from annotator.model import IGNORE, SentenceInput, SourcingModel
+from annotator.pipeline import CONFIG_FILE, TRAINING_FILE, Annotator
+from annotator.provenance import git_commit, versions
+from annotator.scoring import SourcingScorer
+from annotator.types import LABEL_NAMES, Kind
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One gold body sentence with its context and targets (span offsets relative to it)."""
+
+    input: SentenceInput
+    label: int
+    well_sourced: int
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    weight: float = 1.0
+
+
+def build_examples(articles: Sequence[dict[str, Any]], n_context: int, weight: float = 1.0) -> list[Example]:
+    """Training examples from gold articles (bundled schema): body sentences only."""
+    examples = []
+    for article in articles:
+        body = [s for s in article["sentences"] if s["kind"] == "body" and s.get("label")]
+        inputs = sentence_inputs(article["text"], [(s["start"], s["end"]) for s in body], n_context)
+        for sent, item in zip(body, inputs, strict=True):
+            spans = {}
+            for key in ("source", "cue", "anonymity_reason"):
+                span = sent.get(key)
+                if span and sent["start"] <= span["start"] and span["end"] <= sent["end"]:
+                    spans[key] = (span["start"] - sent["start"], span["end"] - sent["start"])
+            strength = sent.get("strength") or 0
+            examples.append(
+                Example(item, LABEL_NAMES.index(sent["label"]), int(strength >= 2), spans, weight)
+            )
+    return examples
+
+
+def seed_everything(seed: int, threads: int) -> None:
+    """Fix every random source and the thread count (same seed + threads = same weights)."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+
+
+def _length_grouped_batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffle, then sort within windows of 50 batches so padding stays small."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    window = batch_size * 50
+    batches = []
+    for lo in range(0, len(order), window):
+        chunk = sorted(order[lo : lo + window], key=lambda i: lengths[i])
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def evaluate_examples(model: SourcingModel, examples: Sequence[Example], batch_size: int = 64) -> float:
+    """Macro-F1 of the tagger's labels on gold-segmented examples (used for model selection)."""
+    preds = model.predict([e.input for e in examples], batch_size)
+    gold = [LABEL_NAMES[e.label] for e in examples]
+    pred = [LABEL_NAMES[int(np.argmax(p.probabilities))] for p in preds]
+    return macro_f1(gold, pred)
+
+
+def fit_tagger(
+    model: SourcingModel,
+    train_examples: Sequence[Example],
+    dev_examples: Sequence[Example],
+    config: Config,
+) -> tuple[SourcingModel, list[dict[str, float]]]:
+    """Fine-tune in place; keep the epoch with the best dev macro-F1. Returns (model, history)."""
+    tc = config.train
+    seed_everything(tc.seed, tc.threads)
+    features = model.encode([e.input for e in train_examples], [e.spans for e in train_examples])
+    lengths = [len(f["input_ids"]) for f in features]
+    rng = random.Random(tc.seed)
+    steps_per_epoch = -(-len(features) // tc.batch_size)
+    total_steps = steps_per_epoch * tc.epochs
+    params = [
+        {
+            "params": [p for n, p in model.network.named_parameters() if not _no_decay(n)],
+            "weight_decay": tc.weight_decay,
+        },
+        {"params": [p for n, p in model.network.named_parameters() if _no_decay(n)], "weight_decay": 0.0},
+    ]
+    optimizer = torch.optim.AdamW(params, lr=tc.learning_rate)
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(tc.warmup_ratio * total_steps), total_steps)
+    label_loss = nn.CrossEntropyLoss(reduction="none")
+    strength_loss = nn.BCEWithLogitsLoss(reduction="none")
+    tag_loss = nn.CrossEntropyLoss(ignore_index=IGNORE, reduction="mean")
+    history: list[dict[str, float]] = []
+    best_f1, best_state = -1.0, None
+    step = 0
+    started = time.perf_counter()
+    for epoch in range(1, tc.epochs + 1):
+        model.network.train()
+        running, since = 0.0, 0
+        for batch_ids in _length_grouped_batches(lengths, tc.batch_size, rng):
+            batch = model.collate([features[i] for i in batch_ids])
+            labels = torch.tensor([train_examples[i].label for i in batch_ids])
+            well = torch.tensor([float(train_examples[i].well_sourced) for i in batch_ids])
+            weights = torch.tensor([train_examples[i].weight for i in batch_ids])
+            label_logits, strength_logit, tag_logits = model.network(
+                batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+            )
+            loss = (label_loss(label_logits, labels) * weights).sum() / weights.sum()
+            loss = (
+                loss
+                + tc.strength_loss_weight
+                * (strength_loss(strength_logit, well) * weights).sum()
+                / weights.sum()
+            )
+            loss = loss + tc.span_loss_weight * tag_loss(tag_logits.flatten(0, 1), batch["tags"].flatten())
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.network.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            step += 1
+            running += loss.item()
+            since += 1
+            if step % 50 == 0 or step == total_steps:
+                elapsed = time.perf_counter() - started
+                logger.info(
+                    "epoch %d step %d/%d loss %.4f (%.1f examples/s)",
+                    epoch,
+                    step,
+                    total_steps,
+                    running / since,
+                    step * tc.batch_size / elapsed,
+                )
+                running, since = 0.0, 0
+        dev_f1 = evaluate_examples(model, dev_examples) if dev_examples else float("nan")
+        history.append({"epoch": epoch, "dev_macro_f1": dev_f1, "seconds": time.perf_counter() - started})
+        logger.info("epoch %d done: dev macro-F1 %.4f", epoch, dev_f1)
+        if not dev_examples or dev_f1 > best_f1:
+            best_f1 = dev_f1
+            best_state = copy.deepcopy(model.network.state_dict())
+    if best_state is not None:
+        model.network.load_state_dict(best_state)
+    model.network.eval()
+    return model, history
+
+
+def _no_decay(name: str) -> bool:
+    return name.endswith("bias") or "LayerNorm" in name or "layer_norm" in name
+
+
+def calibration_data(annotator: Annotator, articles: Sequence[dict[str, Any]]) -> tuple[list[Any], list[int]]:
+    """Evidence for each gold body sentence, from the full pipeline, with y = strength >= 2."""
+    evidence, targets = [], []
+    results = annotator.pipe_with_evidence([a["text"] for a in articles])
+    for article, (predicted, ev) in zip(articles, results, strict=True):
+        body_index = {id(s): k for k, s in enumerate(predicted.body)}
+        gold = [s for s in article["sentences"] if s["kind"] == "body"]
+        for g, p in zip(gold, align(gold, predicted.sentences), strict=True):
+            if p is None or p.kind is not Kind.BODY:
+                continue
+            evidence.append(ev[body_index[id(p)]])
+            targets.append(int((g.get("strength") or 0) >= 2))
+    return evidence, targets
+
+
+def train(
+    config: Config,
+    out_dir: str | Path,
+    polnear_dir: str | Path | None = None,
+    name: str | None = None,
+) -> dict[str, Any]:
+    """Train the tagger, calibrate the scorer on the calib split, save to ``out_dir``."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    corpus = Path(config.corpus_dir)
+    n_context = config.model.context_sentences
+    data_hashes = file_hashes(corpus)  # before reading, so they describe what was read
+    train_articles = load_split(corpus, "train")
+    dev_articles = load_split(corpus, "dev")
+    calib_articles = load_split(corpus, "calib")
+    train_examples = build_examples(train_articles, n_context)
+    corpora = {"bundled": {"articles": len(train_articles), "sentences": len(train_examples)}}
+    if polnear_dir is not None:
+        from annotator.corpora.polnear import polnear_training_articles
+
+        silver = polnear_training_articles(
+            polnear_dir, "train", config.train.polnear_max_sentences, config.train.seed
+        )
+        extra = build_examples(silver, n_context, weight=config.train.polnear_weight)
+        train_examples = train_examples + extra
+        corpora["polnear_train_silver"] = {"articles": len(silver), "sentences": len(extra)}
+    if config.train.max_train_sentences:
+        train_examples = train_examples[: config.train.max_train_sentences]
+    dev_examples = build_examples(dev_articles, n_context)
+    logger.info(
+        "training on %d sentences, selecting on %d dev sentences", len(train_examples), len(dev_examples)
+    )
+    seed_everything(config.train.seed, config.train.threads)
+    model = SourcingModel.from_base(
+        config.model.resolved_base_model(), config.model.max_length, config.model.dropout
+    )
+    model.info = {"context_sentences": n_context, "base_model": config.model.base_model}
+    model, history = fit_tagger(model, train_examples, dev_examples, config)
+    annotator = Annotator(model, None, config)
+    evidence, targets = calibration_data(annotator, calib_articles)
+    scorer = SourcingScorer().fit(evidence, targets)
+    logger.info("scorer fitted on %d calib sentences", len(targets))
+    model.save(out_dir)
+    scorer.save(out_dir)
+    (out_dir / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2))
+    meta = {
+        "name": name or out_dir.name,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seed": config.train.seed,
+        "threads": config.train.threads,
+        "data_hashes": data_hashes,
+        "corpora": corpora,
+        "versions": versions(),
+        "git_commit": git_commit(),
+        "history": history,
+        "calib_sentences": len(targets),
+        "train_seconds": round(time.perf_counter() - started, 1),
+    }
+    (out_dir / TRAINING_FILE).write_text(json.dumps(meta, indent=2))
+    return meta

@@ -1,0 +1,71 @@
+"""Evaluate a trained model (`make eval`): bundled test split, baselines, optionally PolNeAR dev.
+
+Writes eval/reports/<model>/metrics.json, report.md, confusion_matrix.png,
+reliability.png, and the model directory's MODEL_CARD.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from annotator.config import REPO_ROOT
+from annotator.corpora.bundled import file_hashes, load_split
+from annotator.errors import AnnotatorError
+from annotator.evaluate import evaluate_bundled, evaluate_polnear
+from annotator.pipeline import TRAINING_FILE, Annotator
+from annotator.provenance import git_commit, versions
+from annotator.report import write_report
+
+HAND_SAMPLE = REPO_ROOT / "data" / "polnear_dev_sample.jsonl"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", default="models/default")
+    parser.add_argument("--corpus", default="data/corpus")
+    parser.add_argument("--polnear", default=None, help="PolNeAR checkout (dev split is evaluated)")
+    parser.add_argument("--out", default=None, help="report directory (default eval/reports/<model name>)")
+    parser.add_argument("--bootstrap", type=int, default=1000)
+    args = parser.parse_args()
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stdout
+    )
+    started = time.perf_counter()
+    try:
+        annotator = Annotator.from_dir(args.model)
+        train_articles = load_split(args.corpus, "train")
+        test_articles = load_split(args.corpus, "test")
+        training = json.loads((Path(args.model) / TRAINING_FILE).read_text())
+        metrics = {
+            "model_name": training.get("name", Path(args.model).name),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "git_commit": git_commit(),
+            "seed": training.get("seed"),
+            "corpora": training.get("corpora", {}),
+            "versions": versions(),
+            "data_hashes": file_hashes(args.corpus),
+            "bundled": evaluate_bundled(annotator, test_articles, train_articles, args.bootstrap),
+        }
+        if args.polnear:
+            metrics["polnear"] = evaluate_polnear(
+                annotator, args.polnear, HAND_SAMPLE, train_articles, args.bootstrap
+            )
+    except AnnotatorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    metrics["eval_seconds"] = round(time.perf_counter() - started, 1)
+    out = Path(args.out) if args.out else Path("eval/reports") / metrics["model_name"]
+    write_report(metrics, out, Path(args.model))
+    print((out / "report.md").read_text())
+    print(f"report written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,94 @@
+"""Shared fixtures: a tiny randomly initialised BERT saved with the real save code.
+
+No download and no long training: every fast test exercises the real loading
+path (``Annotator.from_dir``) on a model small enough to run in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from transformers import BertConfig, BertModel, BertTokenizerFast
+from transformers.utils import logging as hf_logging
+
+from annotator.config import Config
+from annotator.model import SourcingModel
+from annotator.pipeline import CONFIG_FILE, Annotator
+from annotator.scoring import Evidence, SourcingScorer
+
+hf_logging.set_verbosity_error()  # the tiny encoder has no pooler: no load report in test output
+
+WORDS = """the a an of to in and is was for on that with as by at from said says told according
+officials official senior us u.s. he she they it who spoke condition anonymity reporters statement
+minister ministry pentagon court records show report china russia would could will not we our
+campbell smith lopez police company spokesman spokeswoman added expected after long night
+negotiations between unions regional councils talks resume day are ready bridge close prices rose
+""".split()
+
+
+def _vocab() -> list[str]:
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    chars = list(string.ascii_lowercase + string.digits + string.punctuation) + list("“”‘’—–…«»é")
+    return specials + chars + [f"##{c}" for c in string.ascii_lowercase + string.digits] + WORDS
+
+
+@pytest.fixture(scope="session")
+def tiny_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny pretrained-style encoder directory (config, weights, tokenizer)."""
+    directory = tmp_path_factory.mktemp("tiny_base")
+    vocab_file = directory / "vocab.txt"
+    vocab_file.write_text("\n".join(dict.fromkeys(_vocab())) + "\n")
+    tokenizer = BertTokenizerFast(vocab_file=str(vocab_file), do_lower_case=True)
+    config = BertConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=48,
+        max_position_embeddings=256,
+    )
+    torch.manual_seed(0)
+    BertModel(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete model directory: random tagger + a scorer fitted on synthetic evidence."""
+    directory = tmp_path_factory.mktemp("tiny_model")
+    torch.manual_seed(0)
+    model = SourcingModel.from_base(str(tiny_base), max_length=96)
+    model.info = {"context_sentences": 1, "base_model": str(tiny_base)}
+    model.save(directory)
+    rng = np.random.default_rng(0)
+    evidence, y = [], []
+    for _ in range(300):
+        p = rng.dirichlet([1, 1, 1])
+        well = float(rng.uniform())
+        evidence.append(Evidence(tuple(p), well, "named_person" if p[1] > 0.5 else "unnamed"))
+        y.append(int(rng.uniform() < well))
+    SourcingScorer().fit(evidence, y).save(directory)
+    config = Config().replace(model={"base_model": str(tiny_base), "max_length": 96})
+    (directory / CONFIG_FILE).write_text(json.dumps(config.to_dict()))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_annotator(tiny_model_dir: Path) -> Annotator:
+    return Annotator.from_dir(tiny_model_dir)
+
+
+SEED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed_article.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    if not SEED_ARTICLE.is_file():
+        pytest.skip("../shared/seed_article.txt is not beside this checkout")
+    return SEED_ARTICLE.read_text(encoding="utf-8")

@@ -1,0 +1,152 @@
+"""The command line, run in-process: formats, bad input, batches, streaming and resuming."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.cli import main
+
+
+@pytest.fixture
+def inputs(tmp_path: Path, seed_text: str) -> dict[str, Path]:
+    good = tmp_path / "seed.txt"
+    good.write_text(seed_text, encoding="utf-8")
+    other = tmp_path / "short.txt"
+    other.write_text("Officials said the bridge would close. “It is unsafe,” Lopez said.", encoding="utf-8")
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Le ministre a déclaré.".encode("latin-1"))
+    return {"good": good, "other": other, "binary": binary, "latin": latin}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_output(
+    tiny_model_dir: Path, inputs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "annotate", str(inputs["good"]), "--model", str(tiny_model_dir))
+    assert code == 0, err
+    assert "meta  byline" in out and "17 body sentences" in out
+    assert "\033[" not in out  # no colours when not a terminal
+
+
+def test_json_output_is_the_schema(
+    tiny_model_dir: Path, inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "a.json"
+    code, _, err = run(
+        capsys,
+        "annotate",
+        str(inputs["good"]),
+        "--model",
+        str(tiny_model_dir),
+        "-f",
+        "json",
+        "-o",
+        str(out_file),
+    )
+    assert code == 0, err
+    data = json.loads(out_file.read_text())
+    assert data["schema_version"] == "1.0"
+    assert {"text", "sentences", "profile", "model", "warnings"} <= set(data)
+    s = data["sentences"][8]
+    assert data["text"][s["start"] : s["end"]] == s["text"]
+
+
+def test_bad_inputs_are_reported_and_skipped(
+    tiny_model_dir: Path, inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_file = tmp_path / "out.jsonl"
+    files = [inputs["good"], inputs["binary"], inputs["other"], inputs["latin"], tmp_path / "missing.txt"]
+    code, _, err = run(
+        capsys,
+        "annotate",
+        *map(str, files),
+        "--model",
+        str(tiny_model_dir),
+        "-f",
+        "jsonl",
+        "-o",
+        str(out_file),
+    )
+    assert code == 2
+    assert "image.png: looks like a binary file" in err
+    assert "latin.txt: not valid UTF-8" in err
+    assert "missing.txt: no such file" in err
+    assert "Traceback" not in err
+    records = [json.loads(line) for line in out_file.read_text().splitlines()]
+    assert [("error" in r) for r in records] == [False, True, False, True, True]
+    assert records[2]["profile"]["n_body"] == 2
+
+
+def test_no_model_is_a_one_line_error(
+    tmp_path: Path, inputs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "annotate", str(inputs["good"]), "--model", str(tmp_path / "none"))
+    assert code == 2 and err.count("\n") == 1 and "make train" in err
+
+
+def test_html_export(
+    tiny_model_dir: Path, inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "seed.html"
+    code, _, err = run(
+        capsys, "annotate", str(inputs["good"]), "--model", str(tiny_model_dir), "-f", "html", "-o", str(page)
+    )
+    assert code == 0, err
+    assert "Sourcing profile" in page.read_text()
+    out_dir = tmp_path / "pages"
+    code, _, err = run(
+        capsys,
+        "annotate",
+        str(inputs["good"]),
+        str(inputs["other"]),
+        "--model",
+        str(tiny_model_dir),
+        "-f",
+        "html",
+        "-o",
+        str(out_dir),
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["seed.html", "short.html"]
+
+
+def test_jsonl_records_in_and_streaming_resume(
+    tiny_model_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    records = [
+        {"id": f"a{i}", "text": f"Officials said item {i} was late. “No,” Smith said."} for i in range(5)
+    ]
+    lines = [json.dumps(r) for r in records]
+    lines.insert(2, "{not json")
+    lines.insert(4, json.dumps({"id": "no-text", "body": "x"}))
+    corpus.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out.jsonl"
+    # a first, interrupted run wrote two records and half a line
+    first = [json.dumps({"id": "a0", "text": "x"}), json.dumps({"id": "a1", "text": "y"}), '{"id": "a2", "te']
+    out.write_text("\n".join(first))
+    code, _, err = run(
+        capsys, "annotate", "--input", str(corpus), "--output", str(out), "--model", str(tiny_model_dir)
+    )
+    assert code == 0, err
+    written = []
+    for line in out.read_text().splitlines():
+        try:
+            written.append(json.loads(line))
+        except json.JSONDecodeError:
+            continue
+    ids = [r["id"] for r in written]
+    assert ids.count("a0") == 1 and ids.count("a1") == 1
+    assert {"a2", "a3", "a4", "no-text"} <= set(ids)
+    assert any("error" in r for r in written)
+    assert "corpus.jsonl:3: not valid JSON" in err

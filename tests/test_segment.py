@@ -1,0 +1,108 @@
+"""Segmentation: offsets, abbreviations, quotes and page furniture."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.segment import segment, split_sentences
+from annotator.types import Kind
+
+
+def texts_of(text: str, kind: Kind | None = None) -> list[str]:
+    return [text[s.start : s.end] for s in segment(text) if kind is None or s.kind is kind]
+
+
+def test_seed_article_furniture_is_meta(seed_text: str) -> None:
+    segs = segment(seed_text)
+    meta = {seed_text[s.start : s.end]: s.meta_kind for s in segs if s.kind is Kind.META}
+    assert meta["China helping Moscow in biggest military expansion since Soviet times, US says"]
+    assert meta["Author: Editors Desk Source: France 24"] == "byline"
+    assert meta["April 13, 2024 at 17:47"] == "date"
+    assert any(k == "caption" and t.startswith("Russian Defence Minister") for t, k in meta.items())
+    assert meta["Daily newsletterReceive essential international news every morning"] == "boilerplate"
+    assert meta["You did not use the site, Click here to remain logged. Timeout: 60 second"] == "boilerplate"
+    body = texts_of(seed_text, Kind.BODY)
+    assert len(body) == 17
+    assert body[0].startswith("China is helping Russia") and body[-1].startswith("Ukraine has suffered")
+
+
+def test_abbreviations_do_not_split() -> None:
+    text = "Mr. Smith met Gov. Lee and Dr. Ana Ruiz on Jan. 5 in the U.S. capital. They talked."
+    assert texts_of(text) == [
+        "Mr. Smith met Gov. Lee and Dr. Ana Ruiz on Jan. 5 in the U.S. capital.",
+        "They talked.",
+    ]
+
+
+def test_initials_and_decimals() -> None:
+    text = "John F. Kennedy spoke of 3.5 percent growth. Prices rose."
+    assert texts_of(text) == ["John F. Kennedy spoke of 3.5 percent growth.", "Prices rose."]
+
+
+def test_quote_then_attribution_is_one_sentence() -> None:
+    text = "“We will hold China accountable,” Campbell said. The talks end Friday."
+    assert texts_of(text) == ["“We will hold China accountable,” Campbell said.", "The talks end Friday."]
+
+
+def test_multi_sentence_quote_shares_a_group() -> None:
+    text = "“We are not going to stand by. This matters to all of us,” he added. Markets fell."
+    segs = segment(text)
+    assert len(segs) == 3
+    assert segs[0].quote_group is not None and segs[0].quote_group == segs[1].quote_group
+    assert segs[2].quote_group is None
+
+
+def test_unbalanced_quotes_do_not_break() -> None:
+    text = "He said “this will not stand. Then nothing. Officials said it was over."
+    segs = segment(text)
+    assert [text[s.start : s.end] for s in segs][-1] == "Officials said it was over."
+
+
+def test_lone_unpunctuated_sentence_is_body() -> None:
+    text = "officials said the bridge would close"
+    segs = segment(text)
+    assert len(segs) == 1 and segs[0].kind is Kind.BODY
+
+
+def test_newline_conventions_and_unicode_spaces() -> None:
+    text = "First\u00a0sentence here.\r\n\r\nSecond paragraph starts.\rThird line ends."
+    segs = segment(text)
+    assert [text[s.start : s.end] for s in segs] == [
+        "First\u00a0sentence here.",
+        "Second paragraph starts.",
+        "Third line ends.",
+    ]
+    assert segs[0].paragraph < segs[1].paragraph
+
+
+def test_split_sentences_offsets_in_block() -> None:
+    text = "xx A first one. A second one! Third?"
+    assert [text[a:b] for a, b in split_sentences(text, 3)] == ["A first one.", "A second one!", "Third?"]
+
+
+PROSE = st.lists(
+    st.sampled_from(
+        ["Officials said", "the U.S.", "“We will", "win,”", "he said.", "Mr. Smith", "Prices",
+         "rose 3.5%.", "Why?", "\n", "\n\n", "By Jane Doe", "© AFP", " ", "\u00a0", "'", '"', "…",
+         "Read more", "It is understood", "ministers", "met.", "déjà vu", "東京", "\t"]
+    ),
+    max_size=60,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(PROSE.map(" ".join))
+def test_segments_cover_text_without_overlap(text: str) -> None:
+    segs = segment(text)
+    covered = set()
+    last_end = 0
+    for s in segs:
+        assert 0 <= s.start < s.end <= len(text)
+        assert s.start >= last_end, "segments overlap or are out of order"
+        last_end = s.end
+        assert text[s.start : s.end] == text[s.start : s.end].strip()
+        covered.update(range(s.start, s.end))
+    for i, ch in enumerate(text):
+        if not ch.isspace():
+            assert i in covered, f"character {ch!r} at {i} is in no segment"

@@ -1,0 +1,77 @@
+"""Train-then-eval smoke test and determinism, on the tiny encoder and a slice of the corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from annotator.config import Config
+from annotator.corpora.bundled import load_split
+from annotator.evaluate import evaluate_bundled
+from annotator.pipeline import Annotator
+from annotator.report import write_report
+from annotator.train import train
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("corpus")
+    sizes = {"train": 10, "dev": 3, "calib": 6, "test": 4}
+    for split, n in sizes.items():
+        articles = load_split(ROOT / "data" / "corpus", split)[:n]
+        (directory / f"{split}.jsonl").write_text("".join(json.dumps(a) + "\n" for a in articles))
+    return directory
+
+
+def tiny_config(tiny_base: Path, corpus: Path) -> Config:
+    return Config(corpus_dir=str(corpus)).replace(
+        model={"base_model": str(tiny_base), "max_length": 64},
+        train={"epochs": 1, "batch_size": 8, "max_train_sentences": 96, "learning_rate": 1e-3},
+    )
+
+
+def test_train_then_eval(tiny_base: Path, small_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "model"
+    meta = train(tiny_config(tiny_base, small_corpus), out, name="tiny")
+    for name in (
+        "network.safetensors",
+        "tokenizer.json",
+        "scorer.json",
+        "annotator_config.json",
+        "training.json",
+    ):
+        assert (out / name).is_file(), name
+    assert set(meta["data_hashes"]) == {"train", "dev", "calib", "test"}
+    assert meta["versions"]["torch"].startswith("2.13")
+    assert meta["calib_sentences"] > 50
+    annotator = Annotator.from_dir(out)
+    test = load_split(small_corpus, "test")
+    result = evaluate_bundled(annotator, test, load_split(small_corpus, "train"), n_boot=20)
+    assert result["body_sentences"] == sum(s["kind"] == "body" for a in test for s in a["sentences"])
+    for system in (result["model"], result["baselines"]["tfidf_lr"], result["baselines"]["rules"]):
+        assert 0.0 <= system["macro_f1"] <= 1.0
+        lo, hi = system["macro_f1_ci95"]
+        assert lo <= hi
+    assert 0.0 <= result["score"]["ece"] <= 1.0 and 0.0 <= result["meta_accuracy"] <= 1.0
+    metrics = {"model_name": "tiny", "created": "now", "eval_seconds": 1.0, "bundled": result}
+    write_report(metrics, tmp_path / "report", out)
+    assert (tmp_path / "report" / "reliability.png").stat().st_size > 1000
+    assert "Bundled test split" in (out / "MODEL_CARD.md").read_text()
+
+
+def test_same_seed_same_predictions(tiny_base: Path, small_corpus: Path, tmp_path: Path) -> None:
+    config = tiny_config(tiny_base, small_corpus).replace(train={"max_train_sentences": 48})
+    texts = [a["text"] for a in load_split(small_corpus, "test")]
+    runs = []
+    for k in range(2):
+        train(config, tmp_path / f"m{k}")
+        annotator = Annotator.from_dir(tmp_path / f"m{k}")
+        runs.append([(s.label, s.probabilities, s.score) for a in annotator.pipe(texts) for s in a.sentences])
+    assert runs[0] == runs[1]
+    assert (tmp_path / "m0" / "network.safetensors").read_bytes() == (
+        tmp_path / "m1" / "network.safetensors"
+    ).read_bytes()
