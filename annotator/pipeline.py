@@ -150,11 +150,16 @@ class Annotator:
     def _run(
         self, docs: Sequence[_Prepared], batch_size: int
     ) -> Iterator[tuple[AnnotatedArticle, list[Evidence]]]:
-        n_context = self.model.info.get("context_sentences", self.config.model.context_sentences)
+        info = self.model.info
+        context = {
+            "n_context": info.get("n_context", self.config.model.context_sentences),
+            "words_before": info.get("words_before"),
+            "words_after": info.get("words_after"),
+        }
         inputs = []
         for doc in docs:
             spans = [(doc.segments[i].start, doc.segments[i].end) for i in doc.body]
-            inputs.extend(sentence_inputs(doc.text, spans, n_context))
+            inputs.extend(sentence_inputs(doc.text, spans, **context))
         predictions: list[SentencePrediction] = []
         for lo in range(0, len(inputs), CHUNK_SENTENCES):
             predictions.extend(self.model.predict(inputs[lo : lo + CHUNK_SENTENCES], batch_size))

@@ -47,12 +47,14 @@ class Example:
     weight: float = 1.0
 
 
-def build_examples(articles: Sequence[dict[str, Any]], n_context: int, weight: float = 1.0) -> list[Example]:
+def build_examples(
+    articles: Sequence[dict[str, Any]], context: dict[str, Any], weight: float = 1.0
+) -> list[Example]:
     """Training examples from gold articles (bundled schema): body sentences only."""
     examples = []
     for article in articles:
         body = [s for s in article["sentences"] if s["kind"] == "body" and s.get("label")]
-        inputs = sentence_inputs(article["text"], [(s["start"], s["end"]) for s in body], n_context)
+        inputs = sentence_inputs(article["text"], [(s["start"], s["end"]) for s in body], **context)
         for sent, item in zip(body, inputs, strict=True):
             spans = {}
             for key in ("source", "cue", "anonymity_reason"):
@@ -64,6 +66,15 @@ def build_examples(articles: Sequence[dict[str, Any]], n_context: int, weight: f
                 Example(item, LABEL_NAMES.index(sent["label"]), int(strength >= 2), spans, weight)
             )
     return examples
+
+
+def context_settings(config: Config) -> dict[str, int]:
+    """The context the model is trained with; saved in the model so inference matches."""
+    return {
+        "n_context": config.model.context_sentences,
+        "words_before": config.model.context_words_before,
+        "words_after": config.model.context_words_after,
+    }
 
 
 def seed_everything(seed: int, threads: int) -> None:
@@ -204,12 +215,12 @@ def train(
     started = time.perf_counter()
     out_dir = Path(out_dir)
     corpus = Path(config.corpus_dir)
-    n_context = config.model.context_sentences
+    context = context_settings(config)
     data_hashes = file_hashes(corpus)  # before reading, so they describe what was read
     train_articles = load_split(corpus, "train")
     dev_articles = load_split(corpus, "dev")
     calib_articles = load_split(corpus, "calib")
-    train_examples = build_examples(train_articles, n_context)
+    train_examples = build_examples(train_articles, context)
     corpora = {"bundled": {"articles": len(train_articles), "sentences": len(train_examples)}}
     if polnear_dir is not None:
         from annotator.corpora.polnear import polnear_training_articles
@@ -217,12 +228,12 @@ def train(
         silver = polnear_training_articles(
             polnear_dir, "train", config.train.polnear_max_sentences, config.train.seed
         )
-        extra = build_examples(silver, n_context, weight=config.train.polnear_weight)
+        extra = build_examples(silver, context, weight=config.train.polnear_weight)
         train_examples = train_examples + extra
         corpora["polnear_train_silver"] = {"articles": len(silver), "sentences": len(extra)}
     if config.train.max_train_sentences:
         train_examples = train_examples[: config.train.max_train_sentences]
-    dev_examples = build_examples(dev_articles, n_context)
+    dev_examples = build_examples(dev_articles, context)
     logger.info(
         "training on %d sentences, selecting on %d dev sentences", len(train_examples), len(dev_examples)
     )
@@ -230,7 +241,7 @@ def train(
     model = SourcingModel.from_base(
         config.model.resolved_base_model(), config.model.max_length, config.model.dropout
     )
-    model.info = {"context_sentences": n_context, "base_model": config.model.base_model}
+    model.info = {**context, "base_model": config.model.base_model}
     model, history = fit_tagger(model, train_examples, dev_examples, config)
     annotator = Annotator(model, None, config)
     evidence, targets = calibration_data(annotator, calib_articles)
