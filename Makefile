@@ -49,7 +49,8 @@ eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR
 	$(PY) eval/evaluate.py --model $(MODEL_DIR) $(POLNEAR_ARG)
 
 test: $(VENV)/.installed ## Run the fast test suite (tiny random model, no training)
-	$(VENV)/bin/pytest
+	@# pytest exits 5 when it collects no tests: that is a failure here, not a pass
+	$(VENV)/bin/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 test-slow: $(VENV)/.installed ## Run the tests that need the trained model
 	$(VENV)/bin/pytest -m slow

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,19 +26,27 @@ RESET = "\033[0m"
 TAGS = {"anonymous": "ANON", "on_record": "REC ", "reporter": "REP "}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _plain(text: str) -> str:
+    """Article text made safe for a terminal (no escape sequences from the input)."""
+    return _CONTROL.sub(" ", text)
+
+
 def format_text(article: AnnotatedArticle, colour: bool) -> str:
     """A terminal view: one line per sentence with its label and score, then the profile."""
     lines = []
     for s in article.sentences:
         if s.kind is Kind.META:
-            line = f"  meta  {s.meta_kind or '':<11} {s.text}"
+            line = f"  meta  {s.meta_kind or '':<11} {_plain(s.text)}"
             lines.append(f"{ANSI['meta']}{line}{RESET}" if colour else line)
             continue
         label = s.label.value if s.label else "reporter"
         src = ""
         if s.source or s.source_resolved:
-            src = f"  [source: {s.source_resolved or s.source.text}]"  # type: ignore[union-attr]
-        line = f"{TAGS[label]} {s.score:.2f}  {s.text}{src}"
+            src = f"  [source: {_plain(s.source_resolved or s.source.text)}]"  # type: ignore[union-attr]
+        line = f"{TAGS[label]} {s.score:.2f}  {_plain(s.text)}{src}"
         lines.append(f"{ANSI[label]}{line}{RESET}" if colour else line)
     p = article.profile
     lines.append("")
@@ -72,26 +81,29 @@ def _inputs(paths: list[str]) -> Iterator[tuple[str, str | InputError]]:
 
 
 def _jsonl_records(path: Path, skip: set[str] | None = None) -> Iterator[tuple[str, str | InputError]]:
+    """(id, text or error) per record; a record's id is its "id" field or ``<file>:<line>``."""
     try:
-        fh = open(path, encoding="utf-8")
+        fh = open(path, "rb")
     except OSError as exc:
         yield str(path), InputError(f"{path}: {exc.strerror}")
         return
     with fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
+        for lineno, raw in enumerate(fh, 1):
+            if not raw.strip():
                 continue
+            rid = f"{path.name}:{lineno}"
             try:
-                record = json.loads(line)
+                record = json.loads(decode_bytes(raw, f"{path}:{lineno}"))
+            except InputError as exc:
+                record, error = None, exc
             except json.JSONDecodeError:
-                yield f"{path}:{lineno}", InputError(f"{path}:{lineno}: not valid JSON")
-                continue
-            rid = (
-                str(record.get("id", f"{path.name}:{lineno}"))
-                if isinstance(record, dict)
-                else f"{path.name}:{lineno}"
-            )
+                record, error = None, InputError(f"{path}:{lineno}: not valid JSON")
+            if isinstance(record, dict) and record.get("id") is not None:
+                rid = str(record["id"])
             if skip and rid in skip:
+                continue
+            if record is None:
+                yield rid, error
                 continue
             text = record.get("text") if isinstance(record, dict) else None
             if not isinstance(text, str):
@@ -166,6 +178,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             return 2
         out_path.mkdir(parents=True, exist_ok=True)
     failures = 0
+    used: set[str] = set()
     out: IO[str] = open(out_path, "w", encoding="utf-8") if out_path and fmt != "html" else sys.stdout
     colour = out is sys.stdout and sys.stdout.isatty() and not args.no_colour
     try:
@@ -178,7 +191,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
                     out.write(json.dumps({"id": name, "error": str(result)}, ensure_ascii=False) + "\n")
                 continue
             if fmt == "html":
-                target = out_path / (Path(name).stem + ".html") if len(items) > 1 else out_path  # type: ignore[operator]
+                target = out_path / _html_name(name, used) if len(items) > 1 else out_path  # type: ignore[operator]
                 if target is None:
                     sys.stdout.write(_html(result))
                 else:
@@ -195,6 +208,17 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     return 2 if failures else 0
+
+
+def _html_name(name: str, used: set[str]) -> str:
+    """A file name for one input's page, unique within this run ("a/story.txt" -> "story.html")."""
+    base = re.sub(r"[^\w.-]+", "-", Path(name).name).strip("-.") or "article"
+    base = re.sub(r"\.(txt|html?|md)$", "", base)
+    candidate, k = f"{base}.html", 2
+    while candidate in used:
+        candidate, k = f"{base}-{k}.html", k + 1
+    used.add(candidate)
+    return candidate
 
 
 def _html(article: AnnotatedArticle) -> str:
@@ -214,12 +238,16 @@ def _stream(annotator: Any, args: argparse.Namespace) -> int:
         return 2
     done: set[str] = set()
     if dst.is_file():
-        with open(dst, encoding="utf-8") as fh:
+        data = dst.read_bytes()
+        if data and not data.endswith(b"\n"):  # a line cut by an interruption: drop it, redo its record
+            with open(dst, "r+b") as fh:
+                fh.truncate(data.rfind(b"\n") + 1)
+        with open(dst, encoding="utf-8", errors="replace") as fh:
             for line in fh:
                 try:
                     done.add(str(json.loads(line)["id"]))
                 except (json.JSONDecodeError, KeyError, TypeError):
-                    continue  # a line cut by an interruption: that record is redone
+                    continue
         logger.info("resuming: %d records already in %s", len(done), dst)
     with open(src, encoding="utf-8") as fh:
         total = sum(1 for line in fh if line.strip())
@@ -235,7 +263,14 @@ def _stream(annotator: Any, args: argparse.Namespace) -> int:
                 out.write(json.dumps({"id": name, **result.to_dict()}, ensure_ascii=False) + "\n")
             out.flush()
     print(f"wrote {dst} ({failures} records with errors)", file=sys.stderr)
-    return 0
+    return 2 if failures else 0
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -256,7 +291,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", default=None, help="model directory (default: $ANNOTATOR_MODEL or models/default)"
     )
     ann.add_argument("--backend", choices=("torch-fp32", "torch-bf16", "torch-int8"), default=None)
-    ann.add_argument("--batch-size", type=int, default=32)
+    ann.add_argument("--batch-size", type=_positive_int, default=32)
     ann.add_argument("--no-colour", "--no-color", action="store_true", help="plain text output")
     ann.set_defaults(func=cmd_annotate)
     return parser
@@ -269,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # output paths: a directory, a missing parent, no permission
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

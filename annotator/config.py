@@ -63,8 +63,8 @@ class TrainConfig:
     strength_loss_weight: float = 0.5
     threads: int = 2
     max_train_sentences: int | None = None  # cap for smoke tests
-    polnear_weight: float = 0.5  # sampling weight of PolNeAR sentences vs bundled ones
-    polnear_max_sentences: int = 4000
+    polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
+    polnear_max_sentences: int = 5000
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:

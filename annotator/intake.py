@@ -27,7 +27,7 @@ _SKIP_TAGS = {
 _BLOCK_TAGS = {
     "p", "div", "article", "section", "main", "h1", "h2", "h3", "h4", "h5", "h6",
     "li", "ul", "ol", "blockquote", "figure", "figcaption", "table", "tr", "td",
-    "th", "pre", "address", "dd", "dt", "time", "br", "hr", "title",
+    "th", "pre", "address", "dd", "dt", "time", "hr", "title",
 }  # fmt: skip
 _VOID = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "col", "area", "base"}
 
@@ -71,6 +71,8 @@ def read_file(path: str | Path) -> str:
         raise InputError(f"{path}: no such file") from None
     except PermissionError:
         raise InputError(f"{path}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{path}: {exc.strerror or exc}") from None
     return decode_bytes(data, str(path))
 
 
@@ -88,28 +90,39 @@ class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self.skip_depth = 0
+        # The element that opened a skipped region and how many of that same tag are open
+        # inside it: only its own end tag closes the region (HTML leaves <li>, <p>,
+        # <option> unclosed, so counting every tag would never return to zero).
+        self.skip_tag: str | None = None
+        self.skip_nesting = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip_tag is not None:
+            if tag == self.skip_tag:
+                self.skip_nesting += 1
+            return
         attr = {k: (v or "") for k, v in attrs}
         hidden = "hidden" in attr or "display:none" in attr.get("style", "").replace(" ", "")
-        if tag in _SKIP_TAGS or (hidden and tag not in _VOID) or self.skip_depth:
-            if tag not in _VOID:
-                self.skip_depth += 1
+        if tag not in _VOID and (tag in _SKIP_TAGS or hidden):
+            self.skip_tag, self.skip_nesting = tag, 1
             return
-        if tag in _BLOCK_TAGS:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if self.skip_depth:
-            if tag not in _VOID:
-                self.skip_depth -= 1
+        if self.skip_tag is not None:
+            if tag == self.skip_tag:
+                self.skip_nesting -= 1
+                if self.skip_nesting == 0:
+                    self.skip_tag = None
             return
         if tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
     def handle_data(self, data: str) -> None:
-        if not self.skip_depth:
+        if self.skip_tag is None:
             self.parts.append(data)
 
 
@@ -120,10 +133,11 @@ def html_to_text(html: str) -> str:
     parser.close()
     raw = "".join(parser.parts)
     paragraphs = []
-    for block in re.split(r"\n\s*\n", raw):
-        line = " ".join(block.split())
-        if line:
-            paragraphs.append(line)
+    for block in re.split(r"\n[^\S\n]*\n\s*", raw):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        block_text = "\n".join(line for line in lines if line)
+        if block_text:
+            paragraphs.append(block_text)
     return "\n\n".join(paragraphs)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,30 +193,58 @@ class SourcingModel:
         items: Sequence[SentenceInput],
         gold_spans: Sequence[dict[str, tuple[int, int]]] | None = None,
     ) -> list[dict[str, list[int]]]:
-        """Tokenize sentences with context, unpadded; with gold spans, add BIO tag labels."""
-        enc = self.tokenizer(
-            [it.text for it in items],
-            [_context(self.tokenizer, it) for it in items],
-            truncation="only_second",
-            max_length=self.max_length,
-            return_offsets_mapping=True,
+        """Tokenize sentences with context, unpadded; with gold spans, add BIO tag labels.
+
+        A sentence too long to leave room for context (rare: run-on or unpunctuated
+        text) is read alone and cut; every other sentence is encoded the same way
+        whatever else is in the batch.
+        """
+        texts = [it.text for it in items]
+        contexts = [_context(self.tokenizer, it) for it in items]
+        try:
+            encodings = [(list(range(len(items))), self._tokenize(texts, contexts))]
+        except Exception:  # the fast tokenizer's Rust error when a sentence alone is too long
+            long = self._too_long(items)
+            logger.info(
+                "%d sentences exceed %d tokens: read without context, cut", len(long), self.max_length
+            )
+            short = [i for i in range(len(items)) if i not in long]
+            encodings = [
+                (short, self._tokenize([texts[i] for i in short], [contexts[i] for i in short])),
+                (
+                    sorted(long),
+                    self._tokenize([texts[i] for i in sorted(long)], None, truncation="only_first"),
+                ),
+            ]
+        features: list[dict[str, Any] | None] = [None] * len(items)
+        for indices, enc in encodings:
+            for row, i in enumerate(indices):
+                input_ids = enc["input_ids"][row]
+                feature = {
+                    "input_ids": input_ids,
+                    "attention_mask": enc["attention_mask"][row],
+                    "token_type_ids": enc["token_type_ids"][row]
+                    if "token_type_ids" in enc
+                    else [0] * len(input_ids),
+                    "offsets": [tuple(o) for o in enc["offset_mapping"][row]],
+                    "target": [s == 0 for s in enc.sequence_ids(row)],
+                }
+                if gold_spans is not None:
+                    feature["tags"] = _bio_tags(feature["offsets"], feature["target"], gold_spans[i])
+                features[i] = feature
+        return features  # type: ignore[return-value]
+
+    def _tokenize(self, texts: list[str], contexts: list[str], truncation: str = "only_second") -> Any:
+        return self.tokenizer(
+            texts, contexts, truncation=truncation, max_length=self.max_length, return_offsets_mapping=True
         )
-        features = []
-        for i in range(len(items)):
-            seq_ids = enc.sequence_ids(i)
-            feature = {
-                "input_ids": enc["input_ids"][i],
-                "attention_mask": enc["attention_mask"][i],
-                "token_type_ids": enc["token_type_ids"][i]
-                if "token_type_ids" in enc
-                else [0] * len(enc["input_ids"][i]),
-                "offsets": [tuple(o) for o in enc["offset_mapping"][i]],
-                "target": [s == 0 for s in seq_ids],
-            }
-            if gold_spans is not None:
-                feature["tags"] = _bio_tags(feature["offsets"], feature["target"], gold_spans[i])
-            features.append(feature)
-        return features
+
+    def _too_long(self, items: Sequence[SentenceInput]) -> set[int]:
+        """Indices of sentences that leave no room for context (rare: run-on or unpunctuated text)."""
+        lengths = self.tokenizer([it.text for it in items], add_special_tokens=False, return_length=True)[
+            "length"
+        ]
+        return {i for i, n in enumerate(lengths) if n >= self.max_length - 4}
 
     def collate(self, features: Sequence[dict[str, Any]]) -> dict[str, torch.Tensor]:
         """Pad a batch to its longest member (dynamic padding)."""
@@ -287,6 +316,15 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_DETERMINER_BEFORE = re.compile(r"\b(a|an|the|one|two|three|four|five|several|some|many)\s+$", re.IGNORECASE)
+
+
+def _with_determiner(text: str, start: int) -> int:
+    """Start a source span at its determiner ("a senior official", "the official"), as the corpus does."""
+    m = _DETERMINER_BEFORE.search(text, max(0, start - 12), start)
+    return m.start() if m else start
+
+
 def decode_spans(
     tag_probs: np.ndarray,
     offsets: Sequence[tuple[int, int]],
@@ -305,6 +343,8 @@ def decode_spans(
         score = float(np.mean(scores))
         if kind not in best or score > best[kind][2]:
             a, b = _widen(text, a, b)
+            if kind == "source":
+                a = _with_determiner(text, a)
             best[kind] = (a, b, score)
 
     for i, ((a, b), is_target) in enumerate(zip(offsets, target, strict=True)):

@@ -74,13 +74,22 @@ class Annotator:
                 f"(or set {MODEL_ENV} to a model directory)"
             )
         config_path = directory / CONFIG_FILE
-        config = Config.from_dict(json.loads(config_path.read_text())) if config_path.is_file() else Config()
+        try:
+            config = (
+                Config.from_dict(json.loads(config_path.read_text())) if config_path.is_file() else Config()
+            )
+        except (ValueError, TypeError) as exc:
+            raise ModelNotFoundError(f"{config_path} is not a valid annotator config ({exc})") from None
         backend = backend or config.inference.backend
         model = SourcingModel.load(directory, backend=backend)
         try:
             scorer = SourcingScorer.load(directory)
         except FileNotFoundError:
             raise ModelNotFoundError(f"{directory} has no fitted scorer; rerun `make train`") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelNotFoundError(
+                f"{directory}: scorer.json is invalid ({exc}); rerun `make train`"
+            ) from None
         info = {"path": str(directory), "backend": backend}
         training = directory / TRAINING_FILE
         if training.is_file():
@@ -134,7 +143,11 @@ class Annotator:
         self, texts: Iterable[str], batch_size: int | None = None
     ) -> Iterator[tuple[AnnotatedArticle, list[Evidence]]]:
         """Like :meth:`pipe`, also yielding each body sentence's score evidence (for calibration)."""
+        if isinstance(texts, str):
+            raise TypeError("pipe() takes an iterable of articles; use annotate() for one text")
         batch_size = batch_size or self.config.inference.batch_size
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
         pending: list[_Prepared] = []
         pending_sentences = 0
         for text in texts:
@@ -179,7 +192,9 @@ class Annotator:
             label = LABEL_NAMES[max(range(3), key=lambda k: pred.probabilities[k])]
             abs_spans.append(spans)
             source = spans.get("source")
-            mentions.append(Mention(source.text if source else None, label, seg.quote_group))
+            mentions.append(
+                Mention(source.text if source else None, label, seg.quote_group, text[seg.start : seg.end])
+            )
         resolutions = resolve(mentions)
         evidence = []
         for seg_index, pred, spans, res in zip(

@@ -5,19 +5,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from annotator.cues import SourceType, classify_source
 from annotator.types import LABEL_NAMES, AnnotatedSentence, ArticleProfile, Kind, Label
 
 _DETERMINERS = re.compile(r"^(the|a|an|one|some|two|three|several)\s+", re.IGNORECASE)
 LEAD_SENTENCES = 3
 
 
+_APPOSITIVE = re.compile(r"\s*(?:,|\(|—|–|\s-\s).*$")
+
+
 def _key(name: str, on_record: bool) -> str:
-    """Merge mentions of one source: a person by surname, anything else by its words."""
-    words = re.findall(r"[\w’'-]+", _DETERMINERS.sub("", name.strip()))
+    """Merge mentions of one source: a named person by surname, anything else by all its words."""
+    core = _APPOSITIVE.sub("", name.strip()) or name.strip()  # "Maria Lopez, a nurse" -> "Maria Lopez"
+    words = re.findall(r"[\w’'-]+", _DETERMINERS.sub("", core))
     if not words:
         return name.lower()
-    if on_record and words[-1][:1].isupper():
-        return words[-1].lower().rstrip("’'s")
+    if on_record and classify_source(core) is SourceType.NAMED_PERSON:
+        return re.sub(r"['’]s$", "", words[-1]).lower()
     return " ".join(w.lower() for w in words)
 
 

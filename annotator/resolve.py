@@ -13,16 +13,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.cues import SourceType, classify_source, count_sources
+from annotator.cues import (
+    SourceType,
+    classify_source,
+    count_sources,
+    find_anonymity_phrases,
+    find_weasels,
+    head_noun,
+    reference_kind,
+)
 
-_PLURAL_PRONOUNS = {"they", "them", "we"}
-_SINGULAR_PRONOUNS = {"he", "she", "him", "her", "i"}
-_BODY_HEADS = {
-    "company", "firm", "ministry", "agency", "department", "group", "club", "council",
-    "government", "campaign", "party", "bank", "court", "university", "school",
-    "hospital", "board", "committee", "office", "team", "union", "organisation",
-    "organization", "airline", "regulator", "authority", "district", "city", "state",
-}  # fmt: skip
 _PERSON_TYPES = (SourceType.NAMED_PERSON, SourceType.UNNAMED)
 _ANONYMOUS_TYPES = (SourceType.UNNAMED, SourceType.VAGUE)
 _ON_RECORD_TYPES = (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.DOCUMENT)
@@ -35,6 +35,7 @@ class Mention:
     source: str | None  # source words in this sentence, if any
     label: str  # model's label
     quote_group: int | None = None
+    sentence: str = ""  # the sentence text: an unnamed source in it keeps the sentence anonymous
 
 
 @dataclass(frozen=True)
@@ -47,30 +48,51 @@ class Resolution:
     speaker: int | None  # index of the sentence whose source this one refers back to
 
 
-def _head(text: str) -> str:
-    words = re.findall(r"[A-Za-z]+", text.lower())
-    return words[-1] if words else ""
+def _same_role(head: str, candidate: str) -> bool:
+    """ "the official" ~ "a senior US official", "the diplomats" ~ "two diplomats" (whole words)."""
+    stem = head.removesuffix("s")
+    words = {w.removesuffix("s") for w in re.findall(r"[a-z]+", candidate.lower())}
+    return bool(stem) and stem in words
 
 
 def _compatible(pronoun: str, candidate: str, ctype: SourceType) -> bool:
-    low = pronoun.lower().strip()
-    head = _head(low)
-    if low in _SINGULAR_PRONOUNS:
+    """Whether a pronoun or description can refer back to an earlier source."""
+    kind = reference_kind(pronoun)
+    if kind == "person":
         return ctype in _PERSON_TYPES and count_sources(candidate) <= 1
-    if low in _PLURAL_PRONOUNS:
+    if kind in ("people", "self", "other"):
         return True
-    if head in _BODY_HEADS:
-        return ctype is SourceType.NAMED_BODY or head in candidate.lower()
-    # a role description: "the official", "the spokeswoman", "the two diplomats"
-    cand = candidate.lower()
-    return head.rstrip("s") in cand or (ctype in _PERSON_TYPES and not head)
+    if kind == "org":
+        return ctype is SourceType.NAMED_BODY
+    if kind == "thing":
+        return ctype in (SourceType.NAMED_BODY, SourceType.DOCUMENT)
+    if kind in ("role", "title"):
+        return _same_role(head_noun(pronoun), candidate) or (
+            kind == "title" and ctype is SourceType.NAMED_PERSON
+        )
+    return False
 
 
-def _label_for(ctype: SourceType, fallback: str) -> str:
+_UNNAMED_IN_SENTENCE = re.compile(
+    r"\b(citing|unnamed|anonymous|anonymity|sources?|officials)\b", re.IGNORECASE
+)
+
+
+def _label_for(ctype: SourceType, fallback: str, sentence: str = "") -> str:
+    """The label a continuation takes from its antecedent.
+
+    A mixed sentence ("he said, citing unnamed officials, ...") stays anonymous
+    even when "he" is a named person: the weakest sourcing wins.
+    """
     if ctype in _ANONYMOUS_TYPES:
         return "anonymous"
     if ctype in _ON_RECORD_TYPES:
-        return "on_record"
+        mixed = fallback == "anonymous" and (
+            _UNNAMED_IN_SENTENCE.search(sentence)
+            or find_anonymity_phrases(sentence)
+            or find_weasels(sentence)
+        )
+        return fallback if mixed else "on_record"
     return fallback
 
 
@@ -85,7 +107,7 @@ def resolve(mentions: Sequence[Mention]) -> list[Resolution]:
         if stype is SourceType.PRONOUN:
             for j, text, ctype in reversed(history[-6:]):
                 if _compatible(m.source, text, ctype):
-                    out[i] = Resolution(_label_for(ctype, m.label), text, ctype, j)
+                    out[i] = Resolution(_label_for(ctype, m.label, m.sentence), text, ctype, j)
                     break
             else:
                 out[i] = Resolution(m.label, None, SourceType.PRONOUN, None)
@@ -101,7 +123,7 @@ def resolve(mentions: Sequence[Mention]) -> list[Resolution]:
         if out[i] is None and m.label != "reporter":
             shared = speakers.get(m.quote_group) if m.quote_group is not None else None
             if shared is not None:
-                label = _label_for(shared.resolved_type, m.label)
+                label = _label_for(shared.resolved_type, m.label, m.sentence)
                 out[i] = Resolution(label, shared.resolved, shared.resolved_type, shared.speaker)
     return [
         r if r is not None else Resolution(m.label, None, SourceType.NONE, None)

@@ -27,24 +27,23 @@ _SENTENCE_STARTERS = frozenset(
     meanwhile still yet""".split()
 )
 
-_BOUNDARY = re.compile(r"[.!?…]+[\"”’'\)\]]*(?=\s+[“\"‘'(\[]?[A-Z0-9À-Ý])")
+_BOUNDARY = re.compile(r"[.!?…]++[\"”’'\)\]]*+(?=\s+[“\"‘'(\[]?[A-Z0-9À-Ý])")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _NEXT_WORD = re.compile(r"\s+[“\"‘'(\[]?([A-Za-z]+)")
 _TERMINAL = re.compile(r"[.!?…:;][\"”’'\)\]]*\s*$")
 
 _BOILERPLATE = re.compile(
-    r"newsletter|click here|sign up|subscribe|cookie|log ?in\b|logged|read more|"
-    r"advertisement|share (this|on)|follow us|all rights reserved|terms of (use|service)|"
+    r"\b(newsletter|click here|sign up|subscribe\b|cookies?\b|log ?in\b|logged\b|read more|"
+    r"advertisement|share (this|on)\b|follow us\b|all rights reserved|terms of (use|service)|"
     r"privacy policy|timeout|javascript|you did not use the site|skip to (main )?content|"
-    r"related (stories|articles|coverage)|most (read|popular)|comments? \(\d+\)|"
+    r"related (stories|articles|coverage)|most (read|popular)\b|comments? \(\d+\)|"
     r"listen to (this|the) article|min(ute)? read\b|download (the|our) app|"
-    r"accept all|manage preferences|continue reading|recommended for you|trending now",
+    r"accept all\b|manage preferences|continue reading|recommended for you|trending now)",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^(by\s+[A-Z]|author:|written by|reporting by|words by|editing by|"
-    r"additional reporting|compiled by|posted by|story by|source:)",
-    re.IGNORECASE,
+    r"^([Bb][Yy]\s+[A-Z]|(?i:author:|written by|reporting by|words by|editing by|"
+    r"additional reporting|compiled by|posted by|story by|source:))",
 )
 _CREDIT = re.compile(
     r"©|\bphoto(graph)?s?:|\bimage:|\bpicture:|\bcredit:|\(ap photo|getty images|"
@@ -114,8 +113,19 @@ def _lines(text: str) -> Iterator[tuple[int, int, int]]:
             break
 
 
+def _strong_meta(line: str) -> bool:
+    """Furniture recognisable on its own (not merely short and unpunctuated)."""
+    kind = _meta_kind(line, 1, False)
+    return kind is not None and kind not in ("headline", "subheadline")
+
+
 def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Join hard-wrapped lines (no terminal punctuation, next starts lowercase) into one block."""
+    """Join hard-wrapped prose lines (and ``<br>`` breaks) into one block.
+
+    A line without final punctuation continues on the next line of the same
+    paragraph when it is long, or when the next line starts in lower case, and
+    neither line is recognisable furniture (bylines, dates, credits, boilerplate).
+    """
     blocks: list[tuple[int, int, int]] = []
     for start, end, para in lines:
         if blocks:
@@ -125,8 +135,10 @@ def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tupl
             if (
                 para == p_para
                 and not _TERMINAL.search(prev_line)
-                and len(prev_line) >= 30
-                and nxt[:1].islower()
+                and (nxt[:1].islower() or len(prev_line) >= 60)
+                and not _strong_meta(prev_line)
+                and not _strong_meta(nxt)
+                and prev_line != nxt
             ):
                 blocks[-1] = (p_start, end, p_para)
                 continue
@@ -144,15 +156,17 @@ def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
     n = len(words)
     if repeated:
         return "caption"
-    if _BOILERPLATE.search(line) and n <= 40:
+    terminal = bool(_TERMINAL.search(line))
+    if _BOILERPLATE.search(line) and (n <= 12 or (not terminal and n <= 25)):
         return "boilerplate"
-    if _BYLINE.match(line) and n <= 16:
+    if _BYLINE.match(line) and n <= 16 and not line.rstrip().endswith("."):
         return "byline"
-    if _CREDIT.search(line):
+    credit = _CREDIT.search(line)
+    if credit and (n <= 8 or credit.start() >= 0.5 * len(line) or "©" in line):
         return "caption" if n > 8 else "credit"
     if n <= 14 and _DATE_WORDS.match(line):
         dateish = sum(bool(_DATE_TOKEN.match(w)) for w in words)
-        if dateish >= max(1, n - 2):
+        if dateish == n or (dateish >= n - 2 and n >= 4 and not line.rstrip().endswith(".")):
             return "date"
     if n <= 20 and not _TERMINAL.search(line):
         return "headline" if position == 0 else "subheadline"
@@ -176,6 +190,15 @@ def _name_headlines(contents: list[str], kinds: list[str | None]) -> None:
         kinds[first] = "headline"
 
 
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+
+
+def nxt_is_digit(text: str, pos: int) -> bool:
+    """Whether the next non-space character after ``pos`` is a digit."""
+    m = _NEXT_CHAR.match(text, pos)
+    return bool(m and m.group(1).isdigit())
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence offsets within ``text[start:end]`` (a block of prose)."""
     end = len(text) if end is None else end
@@ -184,13 +207,16 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     for m in _BOUNDARY.finditer(text, start, end):
         stop = m.end()
         punct_at = m.start()
-        word = _WORD_BEFORE.search(text, cursor, punct_at + 1)
+        word = _WORD_BEFORE.search(text, max(cursor, punct_at - 64), punct_at + 1)
         nxt = _NEXT_WORD.match(text, stop)
         next_word = nxt.group(1).lower() if nxt else ""
         if word and text[m.start()] == ".":
             token = word.group(1).rstrip(".")
             low = token.lower()
-            if low in ABBREVIATIONS and not (low in _SOFT_ABBREVIATIONS and next_word in _SENTENCE_STARTERS):
+            abbreviation = low in ABBREVIATIONS and not (
+                low in _SOFT_ABBREVIATIONS and next_word in _SENTENCE_STARTERS
+            )
+            if abbreviation and not (low == "no" and not nxt_is_digit(text, stop)):  # "said no." / "No. 3"
                 continue
             if len(token) == 1 and token.isupper():  # an initial: "John F. Kennedy"
                 continue

@@ -134,3 +134,10 @@ def test_datasets_dataset(tiny_annotator: Annotator, seed_text: str) -> None:
     first = json.loads(out["annotation"][0])
     assert first["text"] == seed_text
     assert abs(sum(out[f"share_{k}"][0] for k in LABEL_NAMES) - 1.0) < 1e-9
+
+
+def test_sentence_longer_than_the_model_input(tiny_annotator: Annotator) -> None:
+    long = "Officials said " + "the talks went on and on " * 60 + "until dawn."
+    article = tiny_annotator.annotate(f"Prices rose. {long} Smith said it was over.")
+    check_invariants(article)
+    assert [s.text for s in article.body][1] == long
