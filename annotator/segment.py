@@ -57,18 +57,19 @@ _MONTH = (
 )
 _DATE_WORDS = re.compile(
     rf"^((updated|published|posted|last (updated|modified)|first published|on)\b:?|"
-    rf"\d|{_MONTH}\b|(mon|tues|wednes|thurs|fri|satur|sun)day\b|"
+    rf"\d|{_MONTH}\b|(mon|tues|wednes|thurs|fri|satur|sun)day\b|(mon|tue|wed|thu|fri|sat|sun)\b|"
     rf"\d{{1,2}}:\d{{2}})",
     re.IGNORECASE,
 )
 _DATE_TOKEN = re.compile(
     rf"^({_MONTH}|\d{{1,4}}(st|nd|rd|th)?[,.]?|\d{{1,2}}[:.]\d{{2}}|am|pm|a\.m\.|p\.m\.|"
-    rf"gmt|utc|bst|cet|est|edt|pst|pdt|et|updated|published|posted|last|at|on|"
-    rf"first|modified|[-–—|/,:•·]|(mon|tues|wednes|thurs|fri|satur|sun)day,?|"
+    rf"gmt|utc|bst|cet|est|edt|pst|pdt|et|brt|ist|jst|(updated|published|posted|modified):?|last|at|on|"
+    rf"first|[-–—|/,:•·]|(mon|tues|wednes|thurs|fri|satur|sun)day,?|(mon|tue|wed|thu|fri|sat|sun),?|"
     rf"today|yesterday|hours?|minutes?|ago|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})$",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"\S+")
+_REPORTING = re.compile(r"\b(said|says|told|according to)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,13 @@ def _lines(text: str) -> Iterator[tuple[int, int, int]]:
             break
 
 
+# A line ending like this is cut mid-sentence (headlines and bylines do not end so).
+_CONTINUES = re.compile(
+    r"(,|—|–|-|\b(the|a|an|of|to|in|and|or|but|for|with|by|at|on|from|that|who|which|said|says|"
+    r"told|according|Deputy|Secretary|Minister|President|Mr|Mrs|Ms|Dr|Sen|Gov|Rep))$"
+)
+
+
 def _strong_meta(line: str) -> bool:
     """Furniture recognisable on its own (not merely short and unpunctuated)."""
     kind = _meta_kind(line, 1, False)
@@ -123,8 +131,8 @@ def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tupl
     """Join hard-wrapped prose lines (and ``<br>`` breaks) into one block.
 
     A line without final punctuation continues on the next line of the same
-    paragraph when it is long, or when the next line starts in lower case, and
-    neither line is recognisable furniture (bylines, dates, credits, boilerplate).
+    paragraph when the next line starts in lower case or the line ends mid-phrase
+    ("… said Deputy"), and neither line is recognisable furniture.
     """
     blocks: list[tuple[int, int, int]] = []
     for start, end, para in lines:
@@ -135,7 +143,7 @@ def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tupl
             if (
                 para == p_para
                 and not _TERMINAL.search(prev_line)
-                and (nxt[:1].islower() or len(prev_line) >= 60)
+                and (nxt[:1].islower() or _CONTINUES.search(prev_line))
                 and not _strong_meta(prev_line)
                 and not _strong_meta(nxt)
                 and prev_line != nxt
@@ -156,8 +164,8 @@ def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
     n = len(words)
     if repeated:
         return "caption"
-    terminal = bool(_TERMINAL.search(line))
-    if _BOILERPLATE.search(line) and (n <= 12 or (not terminal and n <= 25)):
+    bool(_TERMINAL.search(line))
+    if _BOILERPLATE.search(line) and n <= 30 and not _REPORTING.search(line):
         return "boilerplate"
     if _BYLINE.match(line) and n <= 16 and not line.rstrip().endswith("."):
         return "byline"
