@@ -164,7 +164,6 @@ def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
     n = len(words)
     if repeated:
         return "caption"
-    bool(_TERMINAL.search(line))
     if _BOILERPLATE.search(line) and n <= 30 and not _REPORTING.search(line):
         return "boilerplate"
     if _BYLINE.match(line) and n <= 16 and not line.rstrip().endswith("."):
