@@ -76,7 +76,7 @@ class InferenceConfig:
     """How the pipeline runs the model."""
 
     batch_size: int = 32
-    backend: str = "torch-fp32"  # torch-fp32 | torch-bf16 | torch-int8
+    backend: str = "torch-bf16"  # torch-fp32 | torch-bf16 | torch-int8 (`make bench` compares them)
     threads: int = 2
 
     def __post_init__(self) -> None:
