@@ -21,3 +21,7 @@ class ConfigError(AnnotatorError, ValueError):
 
 class CorpusFormatError(AnnotatorError, ValueError):
     """A corpus file does not follow its format."""
+
+
+class NotFittedError(AnnotatorError, ValueError, AttributeError):
+    """An estimator was used before ``fit`` or ``load``."""

@@ -9,6 +9,7 @@ spans inside the target sentence.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -87,6 +88,18 @@ class TaggerNetwork(nn.Module):
         return self.label_head(pooled), self.strength_head(pooled).squeeze(-1), self.tag_head(hidden)
 
 
+def _skip_weight_init() -> contextlib.AbstractContextManager[Any]:
+    """transformers' no-init context where available (saves random init at load)."""
+    try:
+        from transformers.initialization import no_init_weights
+    except ImportError:  # older transformers
+        try:
+            from transformers.modeling_utils import no_init_weights
+        except ImportError:
+            return contextlib.nullcontext()
+    return no_init_weights()
+
+
 def _context(tokenizer: PreTrainedTokenizerFast, item: SentenceInput) -> str:
     sep = tokenizer.sep_token or "|"
     return f"{item.before} {sep} {item.after}".strip()
@@ -159,8 +172,9 @@ class SourcingModel:
                 raise ModelNotFoundError(f"{directory}: model was saved with other labels or tags")
             config = AutoConfig.from_pretrained(directory)
             tokenizer = AutoTokenizer.from_pretrained(directory)
-            encoder = AutoModel.from_config(config, add_pooling_layer=False)
-            network = TaggerNetwork(encoder)
+            with _skip_weight_init():  # the weights come from the file: no random init
+                encoder = AutoModel.from_config(config, add_pooling_layer=False)
+                network = TaggerNetwork(encoder)
             network.load_state_dict(load_file(str(directory / WEIGHTS_FILE)))
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise ModelNotFoundError(

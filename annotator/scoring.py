@@ -14,14 +14,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.utils.validation import check_is_fitted
 
 from annotator.cues import REPORTING_VERBS, SourceType, count_sources, find_cues
+from annotator.errors import NotFittedError
 
 STANCES: tuple[str, ...] = ("neutral", "doubt", "strong", "belief", "refusal", "none")
 SOURCE_TYPES: tuple[str, ...] = tuple(t.value for t in SourceType)
@@ -81,8 +79,14 @@ def _as_matrix(X: Sequence[Evidence] | np.ndarray) -> np.ndarray:
     return evidence_matrix(list(X))
 
 
-class SourcingScorer(ClassifierMixin, BaseEstimator):
+class SourcingScorer:
     """Logistic calibrator from evidence to P(strength >= 2).
+
+    Follows scikit-learn's estimator conventions (parameters only in
+    ``__init__``, ``fit`` returns self, fitted attributes end in ``_``,
+    ``get_params``/``set_params``) and is fitted with its ``LogisticRegression``;
+    scoring needs only the fitted coefficients, so inference never imports
+    scikit-learn (a second of start-up).
 
     Parameters
     ----------
@@ -92,19 +96,41 @@ class SourcingScorer(ClassifierMixin, BaseEstimator):
     def __init__(self, C: float = 1.0) -> None:
         self.C = C
 
-    def fit(self, X: Sequence[Evidence] | np.ndarray, y: Sequence[int]) -> SourcingScorer:
-        """Fit on held-out (calib) sentences; ``y`` is 1 where strength >= 2."""
-        matrix = _as_matrix(X)
-        y = np.asarray(y, dtype=int)
-        self.classes_ = np.array([0, 1])
-        self.model_ = LogisticRegression(C=self.C, max_iter=2000)
-        self.model_.fit(matrix, y)
-        self.n_features_in_ = matrix.shape[1]
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {"C": self.C}
+
+    def set_params(self, **params: Any) -> SourcingScorer:
+        for key, value in params.items():
+            if key not in self.get_params():
+                raise ValueError(f"invalid parameter {key!r} for SourcingScorer")
+            setattr(self, key, value)
         return self
 
+    def __repr__(self) -> str:
+        return f"SourcingScorer(C={self.C!r})"
+
+    def fit(self, X: Sequence[Evidence] | np.ndarray, y: Sequence[int]) -> SourcingScorer:
+        """Fit on held-out (calib) sentences; ``y`` is 1 where strength >= 2."""
+        import sklearn
+        from sklearn.linear_model import LogisticRegression
+
+        matrix = _as_matrix(X)
+        model = LogisticRegression(C=self.C, max_iter=2000).fit(matrix, np.asarray(y, dtype=int))
+        self.coef_ = model.coef_[0].astype(np.float64)
+        self.intercept_ = float(model.intercept_[0])
+        self.classes_ = np.array([0, 1])
+        self.n_features_in_ = matrix.shape[1]
+        self.sklearn_version_ = sklearn.__version__
+        return self
+
+    def decision_function(self, X: Sequence[Evidence] | np.ndarray) -> np.ndarray:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError("this SourcingScorer is not fitted yet; call fit() or load()")
+        return _as_matrix(X) @ self.coef_ + self.intercept_
+
     def predict_proba(self, X: Sequence[Evidence] | np.ndarray) -> np.ndarray:
-        check_is_fitted(self, "model_")
-        return self.model_.predict_proba(_as_matrix(X))
+        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        return np.column_stack([1.0 - p, p])
 
     def predict(self, X: Sequence[Evidence] | np.ndarray) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
@@ -117,14 +143,15 @@ class SourcingScorer(ClassifierMixin, BaseEstimator):
 
     # -- persistence (JSON, versioned) -------------------------------------------------
     def save(self, directory: str | Path) -> None:
-        check_is_fitted(self, "model_")
+        if not hasattr(self, "coef_"):
+            raise NotFittedError("cannot save an unfitted SourcingScorer")
         payload = {
             "format": "annotator-scorer/1",
-            "sklearn_version": sklearn.__version__,
+            "sklearn_version": self.sklearn_version_,
             "params": self.get_params(),
             "feature_names": list(FEATURE_NAMES),
-            "coef": self.model_.coef_.tolist(),
-            "intercept": self.model_.intercept_.tolist(),
+            "coef": [self.coef_.tolist()],
+            "intercept": [self.intercept_],
         }
         (Path(directory) / SCORER_FILE).write_text(json.dumps(payload, indent=2))
 
@@ -134,14 +161,11 @@ class SourcingScorer(ClassifierMixin, BaseEstimator):
         if payload.get("feature_names") != list(FEATURE_NAMES):
             raise ValueError(f"{directory}: scorer was fitted on other features; retrain")
         scorer = cls(**payload["params"])
-        model = LogisticRegression(C=scorer.C)
-        model.coef_ = np.asarray(payload["coef"])
-        model.intercept_ = np.asarray(payload["intercept"])
-        model.classes_ = np.array([0, 1])
-        model.n_features_in_ = len(FEATURE_NAMES)
-        scorer.model_ = model
-        scorer.classes_ = model.classes_
+        scorer.coef_ = np.asarray(payload["coef"][0], dtype=np.float64)
+        scorer.intercept_ = float(payload["intercept"][0])
+        scorer.classes_ = np.array([0, 1])
         scorer.n_features_in_ = len(FEATURE_NAMES)
+        scorer.sklearn_version_ = payload.get("sklearn_version", "unknown")
         return scorer
 
 

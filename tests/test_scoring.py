@@ -73,9 +73,9 @@ def test_save_load_roundtrip_is_exact(tmp_path: Path) -> None:
 
 
 def test_unfitted_scorer_refuses() -> None:
-    from sklearn.exceptions import NotFittedError
+    from annotator.errors import NotFittedError
 
-    with pytest.raises(NotFittedError):
+    with pytest.raises(NotFittedError, match="not fitted"):
         SourcingScorer().predict_proba(evidence_matrix([Evidence((0.3, 0.3, 0.4), 0.5)]))
 
 
