@@ -10,6 +10,8 @@ from annotator.types import LABEL_NAMES, AnnotatedSentence, ArticleProfile, Kind
 
 _DETERMINERS = re.compile(r"^(the|a|an|one|some|two|three|several)\s+", re.IGNORECASE)
 LEAD_SENTENCES = 3
+_UNNAMED_TYPES = (SourceType.UNNAMED, SourceType.VAGUE, SourceType.PRONOUN, SourceType.NONE)
+_NAMED_TYPES = (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.DOCUMENT, SourceType.PRONOUN)
 
 
 _APPOSITIVE = re.compile(r"\s*(?:,|\(|—|–|\s-\s).*$")
@@ -46,11 +48,15 @@ def build_profile(sentences: Sequence[AnnotatedSentence]) -> ArticleProfile:
     shares = {k: (v / n if n else 0.0) for k, v in counts.items()}
 
     def names(label: Label) -> list[str]:
+        """Sources of sentences with this label, of the matching kind: a mixed sentence
+        ("the administration hopes ..., but officials say ...") is anonymous because of
+        its unnamed source, so its named one is not counted as unnamed."""
+        wanted = _UNNAMED_TYPES if label is Label.ANONYMOUS else _NAMED_TYPES
         out = []
         for s in body:
             if s.label is label:
                 name = s.source_resolved or (s.source.text if s.source else None)
-                if name:
+                if name and classify_source(name) in wanted:
                     out.append(name)
         return out
 
