@@ -14,12 +14,14 @@ _UNNAMED_TYPES = (SourceType.UNNAMED, SourceType.VAGUE, SourceType.PRONOUN, Sour
 _NAMED_TYPES = (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.DOCUMENT, SourceType.PRONOUN)
 
 
-_APPOSITIVE = re.compile(r"\s*(?:,|\(|—|–|\s-\s).*$")
+_APPOSITION_SPLIT = re.compile(r"\s*(?:,|\(|\)|—|–|\s-\s)\s*")
 
 
 def _key(name: str, on_record: bool) -> str:
     """Merge mentions of one source: a named person by surname, anything else by all its words."""
-    core = _APPOSITIVE.sub("", name.strip()) or name.strip()  # "Maria Lopez, a nurse" -> "Maria Lopez"
+    # "Maria Lopez, a nurse" and "Spain's minister, Lucía Herrero": the part that names a person
+    parts = [p.strip() for p in _APPOSITION_SPLIT.split(name) if p.strip()] or [name.strip()]
+    core = next((p for p in parts if classify_source(p) is SourceType.NAMED_PERSON), parts[0])
     words = re.findall(r"[\w’'-]+", _DETERMINERS.sub("", core))
     if not words:
         return name.lower()

@@ -141,3 +141,23 @@ def test_sentence_longer_than_the_model_input(tiny_annotator: Annotator) -> None
     article = tiny_annotator.annotate(f"Prices rose. {long} Smith said it was over.")
     check_invariants(article)
     assert [s.text for s in article.body][1] == long
+
+
+def test_profile_merges_mentions_of_one_source() -> None:
+    from annotator.profile import _distinct
+
+    named = _distinct(
+        [
+            "Spain’s transport minister, Lucía Herrero",
+            "Herrero",
+            "the Justice Department",
+            "the State Department",
+        ],
+        True,
+    )
+    assert named == (
+        "Spain’s transport minister, Lucía Herrero",
+        "the Justice Department",
+        "the State Department",
+    )
+    assert len(_distinct(["John Ross", "Ross"], True)) == 1
