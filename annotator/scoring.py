@@ -19,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from annotator.cues import REPORTING_VERBS, SourceType, count_sources, find_cues
+from annotator.cues import STANCES as CUE_STANCES
 from annotator.errors import NotFittedError
 
-STANCES: tuple[str, ...] = ("neutral", "doubt", "strong", "belief", "refusal", "none")
+STANCES: tuple[str, ...] = (*CUE_STANCES, "none")  # "none": no cue in the sentence
 SOURCE_TYPES: tuple[str, ...] = tuple(t.value for t in SourceType)
 SCORER_FILE = "scorer.json"
 
