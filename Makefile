@@ -71,5 +71,5 @@ format: $(VENV)/.installed ## Apply ruff formatting and safe fixes
 	$(VENV)/bin/ruff check --fix annotator training eval tests
 	$(VENV)/bin/ruff format annotator training eval tests
 
-clean: ## Remove generated models and reports (keeps .venv)
-	rm -rf models eval/reports/*/ demo.html
+clean: ## Remove trained models, plots and demo.html (keeps .venv and the committed reports)
+	rm -rf models demo.html eval/reports/*/*.png
