@@ -193,6 +193,16 @@ class SourceType(StrEnum):
     NONE = "none"
 
 
+ANONYMOUS_TYPES: tuple[SourceType, ...] = (SourceType.UNNAMED, SourceType.VAGUE)
+"""Source types the reader cannot identify: a claim resting on them is ``anonymous``."""
+ON_RECORD_TYPES: tuple[SourceType, ...] = (
+    SourceType.NAMED_PERSON,
+    SourceType.NAMED_BODY,
+    SourceType.DOCUMENT,
+)
+"""Identifiable source types: a claim resting on them is ``on_record``."""
+
+
 # --- word lists used by classify_source -------------------------------------------------
 
 _PERSON_PRONOUNS = frozenset("he she him her his hers himself herself one".split())

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from annotator.cues import (
+    ANONYMOUS_TYPES,
+    ON_RECORD_TYPES,
     SourceType,
     classify_source,
     count_sources,
@@ -24,8 +26,6 @@ from annotator.cues import (
 )
 
 _PERSON_TYPES = (SourceType.NAMED_PERSON, SourceType.UNNAMED)
-_ANONYMOUS_TYPES = (SourceType.UNNAMED, SourceType.VAGUE)
-_ON_RECORD_TYPES = (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.DOCUMENT)
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,9 @@ def _label_for(ctype: SourceType, fallback: str, sentence: str = "") -> str:
     A mixed sentence ("he said, citing unnamed officials, ...") stays anonymous
     even when "he" is a named person: the weakest sourcing wins.
     """
-    if ctype in _ANONYMOUS_TYPES:
+    if ctype in ANONYMOUS_TYPES:
         return "anonymous"
-    if ctype in _ON_RECORD_TYPES:
+    if ctype in ON_RECORD_TYPES:
         mixed = fallback == "anonymous" and (
             _UNNAMED_IN_SENTENCE.search(sentence)
             or find_anonymity_phrases(sentence)

@@ -51,6 +51,8 @@ from pathlib import Path
 from typing import Any
 
 from annotator.cues import (
+    ANONYMOUS_TYPES,
+    ON_RECORD_TYPES,
     REPORTING_VERBS,
     ROLE_NOUNS,
     TITLE_NOUNS,
@@ -78,8 +80,6 @@ _ANN_NAME = re.compile(r"^(?P<doc>.+)_(?P<annotator>[0-9A-Za-z]+)\.ann$")
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
 _E_LINE = re.compile(r"^(E\d+)\t(.*)$")
 _TRIGGERS = ("Attribution", "Attribution-no-source")
-_ANONYMOUS_TYPES = (SourceType.UNNAMED, SourceType.VAGUE)
-_ON_RECORD_TYPES = (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.DOCUMENT)
 _LABEL_RANK = {"anonymous": 0, "on_record": 1, "reporter": 2}
 _HONORIFIC_NAME = re.compile(
     r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Rev|Prof|President|Senator|Governor|Secretary|"
@@ -294,9 +294,9 @@ def load_polnear(root: str | Path, split: str) -> list[PolnearArticle]:
 
 
 def _label(stype: SourceType) -> str:
-    if stype in _ANONYMOUS_TYPES:
+    if stype in ANONYMOUS_TYPES:
         return "anonymous"
-    if stype in _ON_RECORD_TYPES:
+    if stype in ON_RECORD_TYPES:
         return "on_record"
     return "reporter"
 
