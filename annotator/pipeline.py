@@ -17,7 +17,7 @@ from typing import Any
 import torch
 
 from annotator.config import DEFAULT_MODEL_DIR, Config
-from annotator.context import sentence_inputs
+from annotator.context import saved_context_settings, sentence_inputs
 from annotator.errors import ModelNotFoundError
 from annotator.intake import check_text, html_to_text, language_warnings, looks_like_html
 from annotator.model import SentencePrediction, SourcingModel
@@ -163,12 +163,7 @@ class Annotator:
     def _run(
         self, docs: Sequence[_Prepared], batch_size: int
     ) -> Iterator[tuple[AnnotatedArticle, list[Evidence]]]:
-        info = self.model.info
-        context = {
-            "n_context": info.get("n_context", self.config.model.context_sentences),
-            "words_before": info.get("words_before"),
-            "words_after": info.get("words_after"),
-        }
+        context = saved_context_settings(self.model.info, self.config)
         inputs = []
         for doc in docs:
             spans = [(doc.segments[i].start, doc.segments[i].end) for i in doc.body]

@@ -24,7 +24,7 @@ from transformers import get_linear_schedule_with_warmup
 
 from annotator.align import align
 from annotator.config import Config
-from annotator.context import sentence_inputs
+from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
 from annotator.metrics import macro_f1
 from annotator.model import IGNORE, SentenceInput, SourcingModel
@@ -66,15 +66,6 @@ def build_examples(
                 Example(item, LABEL_NAMES.index(sent["label"]), int(strength >= 2), spans, weight)
             )
     return examples
-
-
-def context_settings(config: Config) -> dict[str, int]:
-    """The context the model is trained with; saved in the model so inference matches."""
-    return {
-        "n_context": config.model.context_sentences,
-        "words_before": config.model.context_words_before,
-        "words_after": config.model.context_words_after,
-    }
 
 
 def seed_everything(seed: int, threads: int) -> None:
