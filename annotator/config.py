@@ -64,7 +64,7 @@ class TrainConfig:
     threads: int = 2
     max_train_sentences: int | None = None  # cap for smoke tests
     polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
-    polnear_max_sentences: int = 5000
+    polnear_max_sentences: int = 15000
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:

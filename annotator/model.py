@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
 from annotator.errors import ModelNotFoundError
+from annotator.spans import trim, widen, with_determiner
 from annotator.types import LABEL_NAMES
 
 logger = logging.getLogger(__name__)
@@ -321,59 +321,52 @@ def _bio_tags(
     return tags
 
 
-def _widen(text: str, start: int, end: int) -> tuple[int, int]:
-    """Grow a span to whole words (subword tokens may cut a word)."""
-    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
-        end += 1
-    return start, end
-
-
-_DETERMINER_BEFORE = re.compile(r"\b(a|an|the|one|two|three|four|five|several|some|many)\s+$", re.IGNORECASE)
-
-
-def _with_determiner(text: str, start: int) -> int:
-    """Start a source span at its determiner ("a senior official", "the official"), as the corpus does."""
-    m = _DETERMINER_BEFORE.search(text, max(0, start - 12), start)
-    return m.start() if m else start
-
-
 def decode_spans(
     tag_probs: np.ndarray,
     offsets: Sequence[tuple[int, int]],
     target: Sequence[bool],
     text: str,
 ) -> dict[str, tuple[int, int, float]]:
-    """The most confident span of each type from BIO tag probabilities, in character offsets."""
+    """The most confident span of each type from BIO tag probabilities, in character offsets.
+
+    Each token takes the span type with the most probability mass (B and I
+    summed) or O, and a run of tokens of one type is one span: two sources never
+    touch in prose, so a stray B inside a name ("The | FBI") does not split it.
+    A span's score is its tokens' mean probability mass; it is widened to whole
+    words, trimmed of edge punctuation and, for a source, given its determiner.
+    """
+    kinds = ["O", *SPAN_TYPES]
+    mass = np.stack(
+        [tag_probs[:, 0]]
+        + [tag_probs[:, TAGS.index(f"B-{k}")] + tag_probs[:, TAGS.index(f"I-{k}")] for k in SPAN_TYPES],
+        axis=-1,
+    )
+    choice = mass.argmax(-1)
     best: dict[str, tuple[int, int, float]] = {}
-    tags = tag_probs.argmax(-1)
-    current: tuple[str, int, int, list[float]] | None = None
+    run: tuple[str, int, int, list[float]] | None = None
 
     def close() -> None:
-        if current is None:
+        if run is None:
             return
-        kind, a, b, scores = current
+        kind, a, b, scores = run
         score = float(np.mean(scores))
         if kind not in best or score > best[kind][2]:
-            a, b = _widen(text, a, b)
+            a, b = trim(text, *widen(text, a, b))
             if kind == "source":
-                a = _with_determiner(text, a)
+                a = with_determiner(text, a)
             best[kind] = (a, b, score)
 
     for i, ((a, b), is_target) in enumerate(zip(offsets, target, strict=True)):
         if not is_target or b <= a:
             continue
-        name = TAGS[tags[i]]
-        if name == "O":
+        kind = kinds[choice[i]]
+        if kind == "O":
             close()
-            current = None
-            continue
-        prefix, kind = name.split("-", 1)
-        if current is not None and current[0] == kind and prefix == "I":
-            current = (kind, current[1], b, current[3] + [float(tag_probs[i, tags[i]])])
+            run = None
+        elif run is not None and run[0] == kind:
+            run = (kind, run[1], b, [*run[3], float(mass[i, choice[i]])])
         else:
             close()
-            current = (kind, a, b, [float(tag_probs[i, tags[i]])])
+            run = (kind, a, b, [float(mass[i, choice[i]])])
     close()
     return best

@@ -418,8 +418,14 @@ def test_gold_schema_and_strength(split: str) -> None:
         for s in article["sentences"]:
             assert set(s) == {
                 "start", "end", "kind", "paragraph", "meta_kind", "label", "strength",
-                "source", "source_resolved", "cue", "anonymity_reason",
+                "source", "sources", "source_resolved", "cue", "anonymity_reason",
             }  # fmt: skip
+            if s["source"] is not None:
+                assert s["source"] in s["sources"]
+            for span in s["sources"]:
+                assert s["start"] <= span["start"] < span["end"] <= s["end"]
+                assert text[span["start"] : span["end"]] == span["text"]
+                assert span["text"] == span["text"].strip(" ,;:")
             sentence = text[s["start"] : s["end"]]
             for key in ("source", "cue", "anonymity_reason"):
                 span = s[key]

@@ -69,6 +69,7 @@ from annotator.cues import (
     reference_kind,
 )
 from annotator.errors import CorpusFormatError, InputError
+from annotator.spans import trim
 
 log = logging.getLogger(__name__)
 
@@ -470,10 +471,16 @@ def _overlap(pieces: Iterable[Piece], start: int, end: int) -> int:
 
 
 def _span_dict(text: str, pieces: tuple[Piece, ...]) -> dict[str, Any] | None:
+    """The span from the first piece's start to the last one's end, trimmed of edge punctuation
+    (annotators differ on "Flynn, a top Trump surrogate," vs "…surrogate")."""
     if not pieces:
         return None
-    a, b = _span_of(pieces)
+    a, b = trim(text, *_span_of(pieces))
     return {"start": a, "end": b, "text": text[a:b]}
+
+
+def _key(pieces: tuple[Piece, ...]) -> Piece | None:
+    return _span_of(pieces) if pieces else None
 
 
 def _check_offsets(text: str, sentences: Sequence[Piece]) -> None:
@@ -506,7 +513,9 @@ def sentence_records(
     may mark some of them ``"meta"`` (sentences in the headline always are).
     Spans are dicts ``{"start", "end", "text"}`` in article offsets; ``source``
     and ``cue`` come from the attribution that decides the label, so a
-    sentence of quoted content carries the source named in a neighbour.
+    sentence of quoted content carries the source named in a neighbour;
+    ``sources`` lists the source of every attribution attached to the sentence.
+    Spans are trimmed of edge whitespace and punctuation (``annotator.spans.trim``).
     """
     return [record for record, _ in _records(article, sentences, kinds)]
 
@@ -531,6 +540,7 @@ def _records(
             "label": None,
             "attributed": False,
             "source": None,
+            "sources": [],
             "source_resolved": None,
             "cue": None,
             "content": [],
@@ -559,6 +569,7 @@ def _records(
             label=decision.label,
             attributed=True,
             source=_span_dict(text, decisive.source),
+            sources=[d for d in {_key(a.source): _span_dict(text, a.source) for a in attached}.values() if d],
             source_resolved=decision.resolved,
             cue=_span_dict(text, decisive.cue),
             content=[{"start": a, "end": b, "text": text[a:b]} for a, b in decisive.content],
@@ -727,6 +738,8 @@ def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[di
                     "label": None if meta else label,
                     "strength": None if meta else (strength if attributed else 0),
                     "source": source,
+                    # every PolNeAR source inside the sentence (a sentence may cite several)
+                    "sources": [d for d in r["sources"] if _within(d, start, end)] if attributed else [],
                     "source_resolved": resolved,
                     "cue": _within(r["cue"], start, end) if attributed else None,
                     "anonymity_reason": reason,

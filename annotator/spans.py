@@ -1,0 +1,48 @@
+"""Character-level span conventions shared by the decoder, the corpora and the metrics.
+
+A span names words, so it never starts or ends on whitespace, a comma, a colon
+or a quotation mark ("Leslie Wimes, a caucus president," is "Leslie Wimes, a
+caucus president"). The model's output, the PolNeAR training targets and the
+span metrics all go through :func:`trim`, so "exact" compares the same thing.
+"""
+
+from __future__ import annotations
+
+import re
+
+EDGE_CHARS = frozenset(" \t\r\n\u00a0,;:\"“”‘’'«»()[]—–-")
+_DETERMINER_BEFORE = re.compile(r"\b(a|an|the|one|two|three|four|five|several|some|many)\s+$", re.IGNORECASE)
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``text[start:end]`` past edge whitespace and punctuation (never to less than one char).
+
+    An apostrophe or closing parenthesis that belongs to a word stays: "the
+    Senators’" keeps nothing to trim, but "Gov. Terry McAuliffe (D)" keeps its
+    closing parenthesis because the opening one is inside the span.
+    """
+    a, b = start, end
+    while a < b and text[a] in EDGE_CHARS:
+        if text[a] == "(" and ")" in text[a:b]:
+            break
+        a += 1
+    while b > a and text[b - 1] in EDGE_CHARS:
+        if text[b - 1] == ")" and "(" in text[a : b - 1]:
+            break
+        b -= 1
+    return (a, b) if a < b else (start, end)
+
+
+def widen(text: str, start: int, end: int) -> tuple[int, int]:
+    """Grow a span to whole words (subword tokens may cut a word)."""
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
+        end += 1
+    return start, end
+
+
+def with_determiner(text: str, start: int) -> int:
+    """Start a source span at its determiner ("a senior official", "the official"), as the corpus does."""
+    m = _DETERMINER_BEFORE.search(text, max(0, start - 12), start)
+    return m.start() if m else start
