@@ -9,6 +9,8 @@ POLNEAR_DIR ?=
 SAMPLE ?= data/sample_article.txt
 CORPUS := data/corpus/train.jsonl data/corpus/dev.jsonl data/corpus/calib.jsonl data/corpus/test.jsonl
 POLNEAR_ARG := $(if $(POLNEAR_DIR),--polnear $(POLNEAR_DIR),)
+# the bundled-only model's report, which a PolNeAR-trained model's bundled score is compared with
+REFERENCE ?= eval/reports/default/metrics.json
 export PYTHONHASHSEED := 0
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -46,7 +48,7 @@ train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/defau
 	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG)
 
 eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
-	$(PY) eval/evaluate.py --model $(MODEL_DIR) $(POLNEAR_ARG)
+	$(PY) eval/evaluate.py --model $(MODEL_DIR) $(POLNEAR_ARG) --reference $(REFERENCE)
 
 test: $(VENV)/.installed ## Run the fast test suite (tiny random model, no training)
 	@# pytest exits 5 when it collects no tests: that is a failure here, not a pass

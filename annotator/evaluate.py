@@ -27,6 +27,7 @@ from annotator.metrics import (
     prf,
     reliability,
     span_f1,
+    span_f1_any,
 )
 from annotator.pipeline import Annotator
 from annotator.types import LABEL_NAMES, Kind
@@ -45,6 +46,7 @@ class Row:
     gold_label: str | None
     gold_well: int | None
     gold_source: tuple[int, int] | None
+    gold_sources: tuple[tuple[int, int], ...]  # every gold source in the sentence (PolNeAR lists them)
     text: str
     pred_kind: str
     pred_label: str  # "meta" when the pipeline called a body sentence meta
@@ -73,6 +75,9 @@ def collect_rows(annotator: Annotator, articles: Sequence[dict[str, Any]]) -> li
                     gold_label=g.get("label"),
                     gold_well=None if strength is None else int(strength >= 2),
                     gold_source=_span(g.get("source")),
+                    gold_sources=tuple(
+                        _span(d) for d in g.get("sources") or ([g["source"]] if g.get("source") else [])
+                    ),
                     text=article["text"][g["start"] : g["end"]],
                     pred_kind=p.kind.value if p is not None else META,
                     pred_label=p.label.value if is_body and p.label else META,
@@ -212,7 +217,10 @@ def evaluate_polnear(
         "articles": len(dev),
         "body_sentences": len(body),
         "silver": label_metrics(silver, pred, groups, n_boot),
+        # the source of the attribution that decides the silver label ...
         "source_span": span_f1([r.gold_source for r in body], [r.pred_source for r in body]),
+        # ... and any PolNeAR source in the sentence (the tool names one per sentence)
+        "source_span_any": span_f1_any([r.gold_sources for r in body], [r.pred_source for r in body]),
     }
     # the hand-labelled sample: match each item to the pipeline's and the silver rule's sentence
     by_doc = {a["id"].removeprefix("polnear-dev-"): k for k, a in enumerate(dev)}

@@ -82,23 +82,33 @@ def span_f1(
     gold: Sequence[tuple[int, int] | None], pred: Sequence[tuple[int, int] | None]
 ) -> dict[str, float]:
     """Exact and overlap F1 of one span per item (None = no span)."""
+    return span_f1_any([() if g is None else (g,) for g in gold], pred)
+
+
+def span_f1_any(
+    gold: Sequence[Sequence[tuple[int, int]]], pred: Sequence[tuple[int, int] | None]
+) -> dict[str, float]:
+    """Exact and overlap F1 of one predicted span per item against a set of gold spans.
+
+    A prediction is right when it matches any of its item's gold spans (a
+    sentence may cite several sources and the tool names one); an item with
+    gold spans and a wrong or missing prediction is one miss.
+    """
     out = {}
     for mode in ("exact", "overlap"):
         tp = fp = fn = 0
-        for g, p in zip(gold, pred, strict=True):
-            if g is None and p is None:
+        for spans, p in zip(gold, pred, strict=True):
+            if not spans and p is None:
                 continue
-            if g is None:
+            if not spans:
                 fp += 1
             elif p is None:
                 fn += 1
+            elif any(g == p if mode == "exact" else (p[0] < g[1] and g[0] < p[1]) for g in spans):
+                tp += 1
             else:
-                hit = g == p if mode == "exact" else (p[0] < g[1] and g[0] < p[1])
-                if hit:
-                    tp += 1
-                else:
-                    fp += 1
-                    fn += 1
+                fp += 1
+                fn += 1
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
         out[mode] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0

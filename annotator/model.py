@@ -24,7 +24,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
 from annotator.errors import ModelNotFoundError
-from annotator.spans import trim, widen, with_determiner
+from annotator.spans import close_brackets, trim, widen, with_determiner
 from annotator.types import LABEL_NAMES
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,8 @@ IGNORE = -100
 WEIGHTS_FILE = "network.safetensors"
 MODEL_META_FILE = "tagger.json"
 BACKENDS = ("torch-fp32", "torch-bf16", "torch-int8")
+# an O token next to a span joins it when the span's type has this much of its probability
+EXTEND_MASS = 0.3
 
 
 @dataclass(frozen=True)
@@ -332,41 +334,48 @@ def decode_spans(
     Each token takes the span type with the most probability mass (B and I
     summed) or O, and a run of tokens of one type is one span: two sources never
     touch in prose, so a stray B inside a name ("The | FBI") does not split it.
-    A span's score is its tokens' mean probability mass; it is widened to whole
-    words, trimmed of edge punctuation and, for a source, given its determiner.
+    An O token next to a run joins it while the run's type still has
+    ``EXTEND_MASS`` of its mass, so a long appositive is not cut at "…professor at".
+    A span's score is its tokens' mean mass; it is widened to whole words,
+    trimmed of edge punctuation, closed over a bracket it opened ("(R-S.C.)")
+    and, for a source, given its determiner.
     """
+    tokens = [i for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)) if t and b > a]
+    if not tokens:
+        return {}
     kinds = ["O", *SPAN_TYPES]
     mass = np.stack(
-        [tag_probs[:, 0]]
-        + [tag_probs[:, TAGS.index(f"B-{k}")] + tag_probs[:, TAGS.index(f"I-{k}")] for k in SPAN_TYPES],
+        [tag_probs[tokens, 0]]
+        + [
+            tag_probs[tokens, TAGS.index(f"B-{k}")] + tag_probs[tokens, TAGS.index(f"I-{k}")]
+            for k in SPAN_TYPES
+        ],
         axis=-1,
     )
     choice = mass.argmax(-1)
+    changed = True
+    while changed:  # hysteresis: grow runs into weaker neighbours
+        changed = False
+        for j in np.flatnonzero(choice == 0):
+            for nb in (j - 1, j + 1):
+                if 0 <= nb < len(tokens) and choice[nb] and mass[j, choice[nb]] >= EXTEND_MASS:
+                    choice[j] = choice[nb]
+                    changed = True
+                    break
     best: dict[str, tuple[int, int, float]] = {}
-    run: tuple[str, int, int, list[float]] | None = None
-
-    def close() -> None:
-        if run is None:
-            return
-        kind, a, b, scores = run
-        score = float(np.mean(scores))
-        if kind not in best or score > best[kind][2]:
-            a, b = trim(text, *widen(text, a, b))
-            if kind == "source":
-                a = with_determiner(text, a)
-            best[kind] = (a, b, score)
-
-    for i, ((a, b), is_target) in enumerate(zip(offsets, target, strict=True)):
-        if not is_target or b <= a:
-            continue
-        kind = kinds[choice[i]]
-        if kind == "O":
-            close()
-            run = None
-        elif run is not None and run[0] == kind:
-            run = (kind, run[1], b, [*run[3], float(mass[i, choice[i]])])
-        else:
-            close()
-            run = (kind, a, b, [float(mass[i, choice[i]])])
-    close()
+    j = 0
+    while j < len(tokens):
+        k = choice[j]
+        end = j
+        while end + 1 < len(tokens) and choice[end + 1] == k:
+            end += 1
+        if k:
+            kind, score = kinds[k], float(mass[j : end + 1, k].mean())
+            if kind not in best or score > best[kind][2]:
+                a, b = trim(text, *widen(text, offsets[tokens[j]][0], offsets[tokens[end]][1]))
+                b = close_brackets(text, a, b)
+                if kind == "source":
+                    a = with_determiner(text, a)
+                best[kind] = (a, b, score)
+        j = end + 1
     return best

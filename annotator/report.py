@@ -9,7 +9,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-TARGETS = {"bundled_macro_f1": 0.93, "bundled_ece": 0.03, "polnear_attributed_f1": 0.88}
+TARGETS = {
+    "bundled_macro_f1": 0.93,
+    "bundled_ece": 0.03,
+    "polnear_attributed_f1": 0.88,  # issue 4, any model
+    "polnear_trained_attributed_f1": 0.92,  # issue 5, with PolNeAR in training
+    "polnear_trained_source_exact": 0.85,
+    "bundled_loss_vs_reference": 0.01,
+    "hand_sample_gain_over_tfidf": 0.10,
+    "eval_seconds": 600,
+}
 
 
 def _f(x: float | None, digits: int = 3) -> str:
@@ -111,10 +120,21 @@ def render_markdown(metrics: dict[str, Any]) -> str:
                 }
             ),
             "",
-            f"Source span F1 against PolNeAR gold sources inside the sentence: exact {_f(p['source_span']['exact'])}, "
-            f"overlap {_f(p['source_span']['overlap'])}. Not comparable to published PolNeAR-test source F1 "
-            "(BERT+CofeNet 83.2, CRF 50.6), which score attribution-level spans on the test split, nor to "
-            "BBC Citron's 82.0 on PARC 3.0.",
+            "Source span F1 (spans trimmed of edge punctuation, `annotator.spans.trim`; a sentence without a "
+            "gold or predicted source is skipped, a missing or extra one counts):",
+            "",
+            "| gold source | exact | overlap |",
+            "|---|---|---|",
+            f"| any PolNeAR source in the sentence | {_f(p['source_span_any']['exact'])} | "
+            f"{_f(p['source_span_any']['overlap'])} |",
+            f"| the source of the attribution deciding the silver label | {_f(p['source_span']['exact'])} | "
+            f"{_f(p['source_span']['overlap'])} |",
+            "",
+            "Comparable and not: *attributed vs not* and the span scores use PolNeAR's own gold spans, but on "
+            "dev, per sentence, with the tool's single source per sentence. Published PolNeAR numbers "
+            "(BERT+CofeNet 83.2 exact source F1, CRF 50.6) score every attribution on the withheld test split, "
+            "and BBC Citron's 82.0 is on PARC 3.0, so none of them is directly comparable; they are anchors "
+            "for the order of magnitude.",
             "",
             f"### Hand-labelled sample ({hs['n']} sentences)",
             "",
@@ -129,21 +149,63 @@ def render_markdown(metrics: dict[str, Any]) -> str:
             "",
         ]
     out += ["## Targets", "", "| target | value | met |", "|---|---|---|"]
+    t = TARGETS
     rows = [
-        ("bundled macro-F1 ≥ 0.93", model["macro_f1"], model["macro_f1"] >= 0.93),
-        ("bundled ECE ≤ 0.03", score["ece"], score["ece"] <= 0.03),
+        (
+            f"bundled macro-F1 ≥ {t['bundled_macro_f1']}",
+            model["macro_f1"],
+            model["macro_f1"] >= t["bundled_macro_f1"],
+        ),
+        (f"bundled ECE ≤ {t['bundled_ece']}", score["ece"], score["ece"] <= t["bundled_ece"]),
     ]
     if p:
+        attributed = p["silver"]["attributed_f1"]
         rows.append(
             (
-                "PolNeAR dev attributed F1 ≥ 0.88",
-                p["silver"]["attributed_f1"],
-                p["silver"]["attributed_f1"] >= 0.88,
+                f"PolNeAR dev attributed F1 ≥ {t['polnear_attributed_f1']}",
+                attributed,
+                attributed >= t["polnear_attributed_f1"],
             )
         )
         gain = hs["model"]["macro_f1"] - p["baselines"]["hand_sample"]["tfidf_lr"]["macro_f1"]
-        rows.append(("PolNeAR macro-F1 ≥ TF-IDF + 0.10 (hand sample)", gain, gain >= 0.10))
-    rows.append(("make eval under 10 minutes (s)", metrics["eval_seconds"], metrics["eval_seconds"] < 600))
+        rows.append(
+            (
+                f"PolNeAR macro-F1 ≥ TF-IDF + {t['hand_sample_gain_over_tfidf']} (hand sample)",
+                gain,
+                gain >= t["hand_sample_gain_over_tfidf"],
+            )
+        )
+        if "polnear_train_silver" in metrics.get("corpora", {}):
+            exact = p["source_span_any"]["exact"]
+            rows += [
+                (
+                    f"with PolNeAR in training: attributed F1 ≥ {t['polnear_trained_attributed_f1']}",
+                    attributed,
+                    attributed >= t["polnear_trained_attributed_f1"],
+                ),
+                (
+                    f"with PolNeAR in training: source span exact F1 ≥ {t['polnear_trained_source_exact']}",
+                    exact,
+                    exact >= t["polnear_trained_source_exact"],
+                ),
+            ]
+    ref = metrics.get("reference")
+    if ref:
+        loss = ref["macro_f1"] - model["macro_f1"]
+        rows.append(
+            (
+                f"bundled macro-F1 loss vs {ref['model_name']} ({_f(ref['macro_f1'])}) ≤ {t['bundled_loss_vs_reference']}",
+                loss,
+                loss <= t["bundled_loss_vs_reference"],
+            )
+        )
+    rows.append(
+        (
+            f"make eval under {t['eval_seconds'] // 60} minutes (s)",
+            metrics["eval_seconds"],
+            metrics["eval_seconds"] < t["eval_seconds"],
+        )
+    )
     out += [f"| {name} | {_f(v)} | {'yes' if ok else 'no'} |" for name, v, ok in rows]
     return "\n".join(out) + "\n"
 

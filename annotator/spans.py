@@ -1,36 +1,47 @@
 """Character-level span conventions shared by the decoder, the corpora and the metrics.
 
-A span names words, so it never starts or ends on whitespace, a comma, a colon
-or a quotation mark ("Leslie Wimes, a caucus president," is "Leslie Wimes, a
-caucus president"). The model's output, the PolNeAR training targets and the
+A span names words, so it never starts or ends on whitespace or punctuation
+other than a full stop or a bracket it closes ("Leslie Wimes, a caucus
+president," is "Leslie Wimes, a caucus president"). The model's output, the PolNeAR training targets and the
 span metrics all go through :func:`trim`, so "exact" compares the same thing.
 """
 
 from __future__ import annotations
 
 import re
-
-EDGE_CHARS = frozenset(" \t\r\n\u00a0,;:\"“”‘’'«»()[]—–-")
+import unicodedata
 _DETERMINER_BEFORE = re.compile(r"\b(a|an|the|one|two|three|four|five|several|some|many)\s+$", re.IGNORECASE)
+
+
+def _edge(char: str) -> bool:
+    """Whitespace or punctuation other than the full stop ("Jr.", "U.S." keep theirs)."""
+    return char.isspace() or (char != "." and unicodedata.category(char).startswith("P"))
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``text[start:end]`` past edge whitespace and punctuation (never to less than one char).
 
-    An apostrophe or closing parenthesis that belongs to a word stays: "the
-    Senators’" keeps nothing to trim, but "Gov. Terry McAuliffe (D)" keeps its
-    closing parenthesis because the opening one is inside the span.
+    A bracket pair stays whole: "Gov. Terry McAuliffe (D)" keeps its closing
+    parenthesis because the opening one is inside the span.
     """
     a, b = start, end
-    while a < b and text[a] in EDGE_CHARS:
+    while a < b and _edge(text[a]):
         if text[a] == "(" and ")" in text[a:b]:
             break
         a += 1
-    while b > a and text[b - 1] in EDGE_CHARS:
+    while b > a and _edge(text[b - 1]):
         if text[b - 1] == ")" and "(" in text[a : b - 1]:
             break
         b -= 1
     return (a, b) if a < b else (start, end)
+
+
+def close_brackets(text: str, start: int, end: int, reach: int = 16) -> int:
+    """End a span after the bracket it opened ("Sen. Lindsey Graham (R-S.C.") when it closes close by."""
+    if text.count("(", start, end) <= text.count(")", start, end):
+        return end
+    close = text.find(")", end, end + reach)
+    return close + 1 if close != -1 and "(" not in text[end:close] else end
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:

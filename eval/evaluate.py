@@ -32,6 +32,11 @@ def main() -> int:
     parser.add_argument("--polnear", default=None, help="PolNeAR checkout (dev split is evaluated)")
     parser.add_argument("--out", default=None, help="report directory (default eval/reports/<model name>)")
     parser.add_argument("--bootstrap", type=int, default=1000)
+    parser.add_argument(
+        "--reference",
+        default=None,
+        help="metrics.json of another model (the bundled-only one) to compare bundled macro-F1 against",
+    )
     args = parser.parse_args()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stdout
@@ -56,6 +61,15 @@ def main() -> int:
             metrics["polnear"] = evaluate_polnear(
                 annotator, args.polnear, HAND_SAMPLE, train_articles, args.bootstrap
             )
+        reference = Path(args.reference) if args.reference else None
+        if reference is not None and reference.is_file():
+            ref = json.loads(reference.read_text())
+            if ref.get("model_name") != metrics["model_name"]:
+                metrics["reference"] = {
+                    "model_name": ref["model_name"],
+                    "macro_f1": ref["bundled"]["model"]["macro_f1"],
+                    "git_commit": ref.get("git_commit"),
+                }
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -466,3 +466,48 @@ def test_gold_anonymity_reason() -> None:
     mayor = next(a for a in gold if "mayor" in a["id"])
     reasons = [s["anonymity_reason"] for s in mayor["sentences"] if s["anonymity_reason"]]
     assert [r["text"] for r in reasons] == ["on condition of anonymity because the talks are private"]
+
+
+def test_evaluate_polnear_and_report(tiny_annotator, tmp_path: Path) -> None:
+    """The PolNeAR evaluation runs end to end on the fixture and its report states the targets."""
+    import json
+
+    from annotator.corpora.bundled import load_split
+    from annotator.evaluate import evaluate_bundled, evaluate_polnear
+    from annotator.report import write_report
+    from annotator.segment import segment
+
+    dev = polnear_to_gold(MINI, "dev", segment)
+    sample = tmp_path / "sample.jsonl"
+    items = [
+        {"item": k, "doc_id": a["id"].removeprefix("polnear-dev-"), "start": s["start"], "end": s["end"],
+         "label": s["label"]}
+        for k, (a, s) in enumerate((a, s) for a in dev for s in a["sentences"] if s["kind"] == "body")
+    ]  # fmt: skip
+    sample.write_text("".join(json.dumps(i) + "\n" for i in items))
+    corpus = Path(__file__).parents[1] / "data" / "corpus"
+    train_articles = load_split(corpus, "train")[:20]
+    result = evaluate_polnear(tiny_annotator, MINI, sample, train_articles, n_boot=10)
+    assert result["hand_sample"]["n"] == len(items)
+    # the silver rule scored against its own labels is perfect
+    assert result["hand_sample"]["silver_rule"]["macro_f1"] == pytest.approx(1.0)
+    for key in ("source_span", "source_span_any"):
+        assert set(result[key]) == {"exact", "overlap"}
+        assert 0.0 <= result[key]["exact"] <= result[key]["overlap"] <= 1.0
+    # any-of-gold matching never scores below matching the one deciding source
+    assert result["source_span_any"]["exact"] >= result["source_span"]["exact"]
+    bundled = evaluate_bundled(tiny_annotator, load_split(corpus, "test")[:2], train_articles, n_boot=10)
+    metrics = {
+        "model_name": "tiny-polnear",
+        "created": "now",
+        "eval_seconds": 1.0,
+        "corpora": {"bundled": {}, "polnear_train_silver": {}},
+        "bundled": bundled,
+        "polnear": result,
+        "reference": {"model_name": "tiny", "macro_f1": bundled["model"]["macro_f1"] + 0.02},
+    }
+    write_report(metrics, tmp_path / "report")
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert "with PolNeAR in training: source span exact F1 ≥ 0.85" in report
+    assert "any PolNeAR source in the sentence" in report
+    assert "bundled macro-F1 loss vs tiny" in report and "| 0.020 | no |" in report

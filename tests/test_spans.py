@@ -1,0 +1,90 @@
+"""Span conventions (trim, brackets) and the BIO decoder that applies them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from annotator.metrics import span_f1, span_f1_any
+from annotator.model import TAGS, decode_spans
+from annotator.spans import close_brackets, trim
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Flynn, a top Trump surrogate,", "Flynn, a top Trump surrogate"),
+        ("  “Leslie Wimes", "Leslie Wimes"),
+        ("Gov. Terry McAuliffe (D)", "Gov. Terry McAuliffe (D)"),
+        ("Sen. Smith Jr.", "Sen. Smith Jr."),
+        ("― Carla Sanchez", "Carla Sanchez"),
+        (",", ","),  # never trimmed to nothing
+    ],
+)
+def test_trim(text: str, expected: str) -> None:
+    a, b = trim(text, 0, len(text))
+    assert text[a:b] == expected
+
+
+def test_close_brackets() -> None:
+    text = "Sen. Lindsey Graham (R-S.C.) told reporters"
+    assert text[: close_brackets(text, 0, 26)] == "Sen. Lindsey Graham (R-S.C.)"
+    assert close_brackets(text, 0, 19) == 19  # nothing opened
+
+
+def _probs(tags: list[str], confidence: float = 0.9) -> np.ndarray:
+    out = np.full((len(tags), len(TAGS)), (1 - confidence) / (len(TAGS) - 1))
+    for i, tag in enumerate(tags):
+        out[i, TAGS.index(tag)] = confidence
+    return out
+
+
+def _words(text: str) -> list[tuple[int, int]]:
+    offsets, pos = [], 0
+    for word in text.split(" "):
+        offsets.append((pos, pos + len(word)))
+        pos += len(word) + 1
+    return offsets
+
+
+def test_decoder_keeps_a_name_whole_despite_a_second_b() -> None:
+    text = "The FBI said on Monday"
+    spans = decode_spans(_probs(["B-source", "B-source", "B-cue", "O", "O"]), _words(text), [True] * 5, text)
+    a, b, _ = spans["source"]
+    assert text[a:b] == "The FBI"
+    assert text[spans["cue"][0] : spans["cue"][1]] == "said"
+
+
+def test_decoder_extends_into_weak_neighbours_and_trims() -> None:
+    text = "Patrick McGinley, a law professor at WVU, said"
+    tags = ["B-source", "I-source", "I-source", "I-source", "I-source", "O", "I-source", "B-cue"]
+    probs = _probs(tags)
+    # "at"'s own argmax is O, but 40% of its mass says source: it joins the span
+    probs[5] = 0.0
+    probs[5, TAGS.index("O")], probs[5, TAGS.index("I-source")] = 0.6, 0.4
+    spans = decode_spans(probs, _words(text), [True] * 8, text)
+    a, b, _ = spans["source"]
+    assert text[a:b] == "Patrick McGinley, a law professor at WVU"
+    # below the extension mass a token stays outside
+    probs[5, TAGS.index("O")], probs[5, TAGS.index("I-source")] = 0.8, 0.2
+    a, b, _ = decode_spans(probs, _words(text), [True] * 8, text)["source"]
+    assert text[a:b] == "Patrick McGinley, a law professor"
+
+
+def test_decoder_ignores_context_tokens_and_picks_the_most_confident_span() -> None:
+    text = "Smith said Jones agreed"
+    probs = np.concatenate([_probs(["B-source", "B-cue"], 0.6), _probs(["B-source", "O"], 0.95)])
+    spans = decode_spans(probs, _words(text), [True, True, True, True], text)
+    assert text[spans["source"][0] : spans["source"][1]] == "Jones"
+    assert decode_spans(probs, _words(text), [False] * 4, text) == {}
+
+
+def test_span_f1_any_accepts_any_gold_source() -> None:
+    gold = [((0, 5), (10, 15)), ((0, 5),), (), ()]
+    pred = [(10, 15), (1, 5), (3, 4), None]
+    scores = span_f1_any(gold, pred)
+    # exact: tp 1, fp 2 (wrong + extra), fn 1 -> P 1/3, R 1/2
+    assert scores["exact"] == pytest.approx(2 * (1 / 3) * (1 / 2) / (1 / 3 + 1 / 2))
+    # overlap: tp 2, fp 1, fn 0
+    assert scores["overlap"] == pytest.approx(2 * (2 / 3) * 1 / (2 / 3 + 1))
+    assert span_f1([(0, 5), None], [(0, 5), None]) == {"exact": 1.0, "overlap": 1.0}
