@@ -1,21 +1,26 @@
 """Character-level span conventions shared by the decoder, the corpora and the metrics.
 
 A span names words, so it never starts or ends on whitespace or punctuation
-other than a full stop or a bracket it closes ("Leslie Wimes, a caucus
-president," is "Leslie Wimes, a caucus president"). The model's output, the PolNeAR training targets and the
-span metrics all go through :func:`trim`, so "exact" compares the same thing.
+other than a full stop, "%", "!", "?", "&" or a bracket it closes ("Leslie
+Wimes, a caucus president," is "Leslie Wimes, a caucus president"). The
+model's output, the PolNeAR training targets and the span metrics all go
+through :func:`trim`, so "exact" compares the same thing.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+
 _DETERMINER_BEFORE = re.compile(r"\b(a|an|the|one|two|three|four|five|several|some|many)\s+$", re.IGNORECASE)
 
 
+_KEEP = frozenset(".%!?&")  # "Jr.", "42%", "Black Girls Rock!", "AT&T"
+
+
 def _edge(char: str) -> bool:
-    """Whitespace or punctuation other than the full stop ("Jr.", "U.S." keep theirs)."""
-    return char.isspace() or (char != "." and unicodedata.category(char).startswith("P"))
+    """Whitespace, or punctuation a name does not end with."""
+    return char.isspace() or (char not in _KEEP and unicodedata.category(char).startswith("P"))
 
 
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
