@@ -75,3 +75,25 @@ def test_same_seed_same_predictions(tiny_base: Path, small_corpus: Path, tmp_pat
     assert (tmp_path / "m0" / "network.safetensors").read_bytes() == (
         tmp_path / "m1" / "network.safetensors"
     ).read_bytes()
+
+
+def test_train_with_polnear_holds_out_selection_articles(
+    tiny_base: Path, small_corpus: Path, tmp_path: Path
+) -> None:
+    from annotator.corpora.polnear import polnear_training_articles
+
+    mini = Path(__file__).parent / "fixtures" / "polnear_mini"
+    training, held_out = polnear_training_articles(mini, "train", 10_000, seed=13, selection_sentences=1)
+    assert len(held_out) == 1 and len(training) == 2
+    assert not {a["id"] for a in training} & {a["id"] for a in held_out}
+    assert polnear_training_articles(mini, "train", 10_000, seed=13)[1] == []
+    config = tiny_config(tiny_base, small_corpus).replace(
+        train={"max_train_sentences": 0, "polnear_selection_sentences": 1}
+    )
+    meta = train(config, tmp_path / "m", polnear_dir=mini)
+    polnear = meta["corpora"]["polnear_train_silver"]
+    assert polnear["articles"] == 2 and polnear["selection_articles"] == 1
+    assert len(polnear["sha256"]) == 64
+    (epoch,) = meta["history"]
+    assert 0.0 <= epoch["polnear_selection_macro_f1"] <= 1.0
+    assert epoch["selection"] == (epoch["dev_macro_f1"] + epoch["polnear_selection_macro_f1"]) / 2

@@ -761,12 +761,15 @@ def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[di
 
 
 def polnear_training_articles(
-    root: str | Path, split: str, max_sentences: int, seed: int
-) -> list[dict[str, Any]]:
-    """A seeded random subset of a split's silver articles, up to ``max_sentences`` body sentences.
+    root: str | Path, split: str, max_sentences: int, seed: int, selection_sentences: int = 0
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Seeded random silver articles of a split: ``(training, selection)``.
 
-    Segmented with the pipeline's own segmenter, so training sees sentences as
-    inference will.
+    Whole articles are shuffled with ``seed``; the first ones, up to
+    ``selection_sentences`` body sentences, are held out for choosing the epoch
+    (so PolNeAR dev stays untouched), and the next ones, up to ``max_sentences``,
+    are for training. Segmented with the pipeline's own segmenter, so training
+    sees sentences as inference will.
     """
     import random
 
@@ -774,10 +777,12 @@ def polnear_training_articles(
 
     articles = polnear_to_gold(root, split, segment)
     random.Random(seed).shuffle(articles)
-    chosen, total = [], 0
+    chosen: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
+    totals = [0, 0]
     for article in articles:
-        if total >= max_sentences:
+        part = 1 if totals[1] < selection_sentences else 0
+        if part == 0 and totals[0] >= max_sentences:
             break
-        chosen.append(article)
-        total += sum(s["kind"] == "body" for s in article["sentences"])
+        chosen[part].append(article)
+        totals[part] += sum(s["kind"] == "body" for s in article["sentences"])
     return chosen
