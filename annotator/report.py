@@ -138,6 +138,12 @@ def render_markdown(metrics: dict[str, Any]) -> str:
             "",
             f"### Hand-labelled sample ({hs['n']} sentences)",
             "",
+            "Labelled by ANNOTATION.md without seeing the silver rule. PolNeAR's notion of an attribution is "
+            "broader than the guideline's (it marks positions, plans and deeds, which the guideline calls "
+            "the reporter's voice), and the silver rule filters only a list of act cues: its attributed-vs-not "
+            f"F1 against these labels, {_f(hs['silver_rule']['attributed_f1'])}, measures how far the silver "
+            "*attributed* above is from the guideline's.",
+            "",
             _label_table(
                 {
                     "annotator": hs["model"],
