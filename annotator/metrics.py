@@ -91,8 +91,9 @@ def span_f1_any(
     """Exact and overlap F1 of one predicted span per item against a set of gold spans.
 
     A prediction is right when it matches any of its item's gold spans (a
-    sentence may cite several sources and the tool names one); an item with
-    gold spans and a wrong or missing prediction is one miss.
+    sentence may cite several sources and the tool names one). A wrong
+    prediction counts as a false positive and a false negative, a missing one
+    as a false negative, one where there is no gold span as a false positive.
     """
     out = {}
     for mode in ("exact", "overlap"):

@@ -176,12 +176,16 @@ def fit_tagger(
         selection = dev_f1
         if extra_dev:
             record["polnear_selection_macro_f1"] = evaluate_examples(model, extra_dev)
-            selection = (dev_f1 + record["polnear_selection_macro_f1"]) / 2
+            selection = (
+                (dev_f1 + record["polnear_selection_macro_f1"]) / 2
+                if dev_examples
+                else record["polnear_selection_macro_f1"]
+            )
         history.append({**record, "selection": selection, "seconds": time.perf_counter() - started})
         logger.info(
             "epoch %d done: %s", epoch, ", ".join(f"{k} {v:.4f}" for k, v in record.items() if k != "epoch")
         )
-        if not dev_examples or selection > best_f1:
+        if (not dev_examples and not extra_dev) or selection > best_f1:
             best_f1 = selection
             best_state = copy.deepcopy(model.network.state_dict())
     if best_state is not None:

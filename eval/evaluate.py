@@ -25,6 +25,25 @@ from annotator.report import write_report
 HAND_SAMPLE = REPO_ROOT / "data" / "polnear_dev_sample.jsonl"
 
 
+def _reference(path: Path, metrics: dict) -> dict | None:
+    """The bundled-only model's score to compare with, if ``path`` is a usable report for it."""
+    if not path.is_file():
+        logging.warning("no reference report at %s: run `make eval` for the bundled-only model first", path)
+        return None
+    ref = json.loads(path.read_text())
+    if ref.get("model_name") == metrics["model_name"] or "polnear_train_silver" in ref.get("corpora", {}):
+        logging.warning("%s is not a bundled-only model's report; no comparison", path)
+        return None
+    if ref.get("data_hashes") != metrics["data_hashes"]:
+        logging.warning("%s was scored on other corpus files; no comparison", path)
+        return None
+    return {
+        "model_name": ref["model_name"],
+        "macro_f1": ref["bundled"]["model"]["macro_f1"],
+        "git_commit": ref.get("git_commit"),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="models/default")
@@ -61,15 +80,8 @@ def main() -> int:
             metrics["polnear"] = evaluate_polnear(
                 annotator, args.polnear, HAND_SAMPLE, train_articles, args.bootstrap
             )
-        reference = Path(args.reference) if args.reference else None
-        if reference is not None and reference.is_file():
-            ref = json.loads(reference.read_text())
-            if ref.get("model_name") != metrics["model_name"]:
-                metrics["reference"] = {
-                    "model_name": ref["model_name"],
-                    "macro_f1": ref["bundled"]["model"]["macro_f1"],
-                    "git_commit": ref.get("git_commit"),
-                }
+        if args.reference:
+            metrics["reference"] = _reference(Path(args.reference), metrics)
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

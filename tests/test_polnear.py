@@ -494,8 +494,6 @@ def test_evaluate_polnear_and_report(tiny_annotator, tmp_path: Path) -> None:
     for key in ("source_span", "source_span_any"):
         assert set(result[key]) == {"exact", "overlap"}
         assert 0.0 <= result[key]["exact"] <= result[key]["overlap"] <= 1.0
-    # any-of-gold matching never scores below matching the one deciding source
-    assert result["source_span_any"]["exact"] >= result["source_span"]["exact"]
     bundled = evaluate_bundled(tiny_annotator, load_split(corpus, "test")[:2], train_articles, n_boot=10)
     metrics = {
         "model_name": "tiny-polnear",

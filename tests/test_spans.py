@@ -18,6 +18,7 @@ from annotator.spans import close_brackets, trim
         ("Gov. Terry McAuliffe (D)", "Gov. Terry McAuliffe (D)"),
         ("Sen. Smith Jr.", "Sen. Smith Jr."),
         ("― Carla Sanchez", "Carla Sanchez"),
+        ("42%,", "42%"),
         (",", ","),  # never trimmed to nothing
     ],
 )
