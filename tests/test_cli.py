@@ -29,10 +29,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def annotate(capsys: pytest.CaptureFixture[str], model: Path, *args: str | Path) -> tuple[int, str, str]:
+    """``annotator annotate ARGS --model MODEL``, in-process."""
+    return run(capsys, "annotate", *map(str, args), "--model", str(model))
+
+
 def test_text_output(
     tiny_model_dir: Path, inputs: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(capsys, "annotate", str(inputs["good"]), "--model", str(tiny_model_dir))
+    code, out, err = annotate(capsys, tiny_model_dir, inputs["good"])
     assert code == 0, err
     assert "meta  byline" in out and "17 body sentences" in out
     assert "\033[" not in out  # no colours when not a terminal
@@ -42,17 +47,7 @@ def test_json_output_is_the_schema(
     tiny_model_dir: Path, inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "a.json"
-    code, _, err = run(
-        capsys,
-        "annotate",
-        str(inputs["good"]),
-        "--model",
-        str(tiny_model_dir),
-        "-f",
-        "json",
-        "-o",
-        str(out_file),
-    )
+    code, _, err = annotate(capsys, tiny_model_dir, inputs["good"], "-f", "json", "-o", out_file)
     assert code == 0, err
     data = json.loads(out_file.read_text())
     assert data["schema_version"] == "1.0"
@@ -66,17 +61,7 @@ def test_bad_inputs_are_reported_and_skipped(
 ) -> None:
     out_file = tmp_path / "out.jsonl"
     files = [inputs["good"], inputs["binary"], inputs["other"], inputs["latin"], tmp_path / "missing.txt"]
-    code, _, err = run(
-        capsys,
-        "annotate",
-        *map(str, files),
-        "--model",
-        str(tiny_model_dir),
-        "-f",
-        "jsonl",
-        "-o",
-        str(out_file),
-    )
+    code, _, err = annotate(capsys, tiny_model_dir, *files, "-f", "jsonl", "-o", out_file)
     assert code == 2
     assert "image.png: looks like a binary file" in err
     assert "latin.txt: not valid UTF-8" in err
@@ -98,23 +83,12 @@ def test_html_export(
     tiny_model_dir: Path, inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     page = tmp_path / "seed.html"
-    code, _, err = run(
-        capsys, "annotate", str(inputs["good"]), "--model", str(tiny_model_dir), "-f", "html", "-o", str(page)
-    )
+    code, _, err = annotate(capsys, tiny_model_dir, inputs["good"], "-f", "html", "-o", page)
     assert code == 0, err
     assert "Sourcing profile" in page.read_text()
     out_dir = tmp_path / "pages"
-    code, _, err = run(
-        capsys,
-        "annotate",
-        str(inputs["good"]),
-        str(inputs["other"]),
-        "--model",
-        str(tiny_model_dir),
-        "-f",
-        "html",
-        "-o",
-        str(out_dir),
+    code, _, err = annotate(
+        capsys, tiny_model_dir, inputs["good"], inputs["other"], "-f", "html", "-o", out_dir
     )
     assert code == 0, err
     assert sorted(p.name for p in out_dir.iterdir()) == ["seed.html", "short.html"]
@@ -135,9 +109,7 @@ def test_jsonl_records_in_and_streaming_resume(
     # a first, interrupted run wrote two records and half a line
     first = [json.dumps({"id": "a0", "text": "x"}), json.dumps({"id": "a1", "text": "y"}), '{"id": "a2", "te']
     out.write_text("\n".join(first))
-    code, _, err = run(
-        capsys, "annotate", "--input", str(corpus), "--output", str(out), "--model", str(tiny_model_dir)
-    )
+    code, _, err = annotate(capsys, tiny_model_dir, "--input", corpus, "--output", out)
     assert code == 2, err  # some records had errors; the others were written
     written = []
     for line in out.read_text().splitlines():
@@ -152,9 +124,7 @@ def test_jsonl_records_in_and_streaming_resume(
     assert "corpus.jsonl:3: not valid JSON" in err
     # a second run finds everything done, the errors included: nothing is redone or duplicated
     lines_before = out.read_text().count("\n")
-    code, _, err = run(
-        capsys, "annotate", "--input", str(corpus), "--output", str(out), "--model", str(tiny_model_dir)
-    )
+    code, _, err = annotate(capsys, tiny_model_dir, "--input", corpus, "--output", out)
     assert code == 0 and out.read_text().count("\n") == lines_before
     assert out.read_text().endswith("\n")
 
@@ -162,26 +132,10 @@ def test_jsonl_records_in_and_streaming_resume(
 def test_output_path_problems_are_one_line(
     tiny_model_dir: Path, inputs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(
-        capsys,
-        "annotate",
-        str(inputs["good"]),
-        "--model",
-        str(tiny_model_dir),
-        "-f",
-        "json",
-        "-o",
-        str(tmp_path),
-    )
+    code, _, err = annotate(capsys, tiny_model_dir, inputs["good"], "-f", "json", "-o", tmp_path)
     assert code == 2 and "Traceback" not in err and err.count("\n") == 1
-    code, _, err = run(
-        capsys,
-        "annotate",
-        str(inputs["good"]),
-        "--model",
-        str(tiny_model_dir),
-        "-o",
-        str(tmp_path / "no" / "such" / "dir.txt"),
+    code, _, err = annotate(
+        capsys, tiny_model_dir, inputs["good"], "-o", tmp_path / "no" / "such" / "dir.txt"
     )
     assert code == 2 and "No such file" in err
 
@@ -195,9 +149,7 @@ def test_non_utf8_jsonl_record_is_reported(
         + '{"id": "bad", "text": "d\u00e9clar\u00e9"}\n'.encode("latin-1")
     )
     out = tmp_path / "out.jsonl"
-    code, _, err = run(
-        capsys, "annotate", str(corpus), "--model", str(tiny_model_dir), "-f", "jsonl", "-o", str(out)
-    )
+    code, _, err = annotate(capsys, tiny_model_dir, corpus, "-f", "jsonl", "-o", out)
     assert code == 2 and "not valid UTF-8" in err and "Traceback" not in err
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert records[0]["id"] == "ok" and "error" in records[1]
