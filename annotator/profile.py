@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from annotator.cues import SourceType, classify_source
+from annotator.cues import ANONYMOUS_TYPES, ON_RECORD_TYPES, SourceType, classify_source
 from annotator.types import LABEL_NAMES, AnnotatedSentence, ArticleProfile, Kind, Label
 
 _DETERMINERS = re.compile(r"^(the|a|an|one|some|two|three|several)\s+", re.IGNORECASE)
 LEAD_SENTENCES = 3
-_UNNAMED_TYPES = (SourceType.UNNAMED, SourceType.VAGUE, SourceType.PRONOUN, SourceType.NONE)
-_NAMED_TYPES = (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.DOCUMENT, SourceType.PRONOUN)
+# a pronoun or unclassifiable source may stand for either kind
+_UNNAMED_TYPES = (*ANONYMOUS_TYPES, SourceType.PRONOUN, SourceType.NONE)
+_NAMED_TYPES = (*ON_RECORD_TYPES, SourceType.PRONOUN)
 
 
 _APPOSITION_SPLIT = re.compile(r"\s*(?:,|\(|\)|—|–|\s-\s)\s*")

@@ -200,7 +200,7 @@ def _name_headlines(contents: list[str], kinds: list[str | None]) -> None:
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 
 
-def nxt_is_digit(text: str, pos: int) -> bool:
+def _next_is_digit(text: str, pos: int) -> bool:
     """Whether the next non-space character after ``pos`` is a digit."""
     m = _NEXT_CHAR.match(text, pos)
     return bool(m and m.group(1).isdigit())
@@ -223,7 +223,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
             abbreviation = low in ABBREVIATIONS and not (
                 low in _SOFT_ABBREVIATIONS and next_word in _SENTENCE_STARTERS
             )
-            if abbreviation and not (low == "no" and not nxt_is_digit(text, stop)):  # "said no." / "No. 3"
+            if abbreviation and not (low == "no" and not _next_is_digit(text, stop)):  # "said no." / "No. 3"
                 continue
             if len(token) == 1 and token.isupper():  # an initial: "John F. Kennedy"
                 continue
