@@ -24,7 +24,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
 from annotator.errors import ModelNotFoundError
-from annotator.spans import close_brackets, trim, widen, with_determiner
+from annotator.spans import close_brackets, trim, widen, with_determiner, with_title
 from annotator.types import LABEL_NAMES
 
 logger = logging.getLogger(__name__)
@@ -338,7 +338,7 @@ def decode_spans(
     ``EXTEND_MASS`` of its mass, so a long appositive is not cut at "…professor at".
     A span's score is its tokens' mean mass; it is widened to whole words,
     trimmed of edge punctuation, closed over a bracket it opened ("(R-S.C.)")
-    and, for a source, given its determiner.
+    and, for a source, given its title ("Mr. Xi") and determiner.
     """
     tokens = [i for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)) if t and b > a]
     if not tokens:
@@ -375,6 +375,7 @@ def decode_spans(
                 a, b = trim(text, *widen(text, offsets[tokens[j]][0], offsets[tokens[end]][1]))
                 b = close_brackets(text, a, b)
                 if kind == "source":
+                    a, b = with_title(text, a, b)
                     a = with_determiner(text, a)
                 best[kind] = (a, b, score)
         j = end + 1

@@ -1,8 +1,9 @@
 """Character-level span conventions shared by the decoder, the corpora and the metrics.
 
-A span names words, so it never starts or ends on whitespace or punctuation
-other than a full stop, "%", "!", "?", "&" or a bracket it closes ("Leslie
-Wimes, a caucus president," is "Leslie Wimes, a caucus president"). The
+A span names words, so it never starts or ends on whitespace or punctuation,
+except that it may end on a full stop, "%", "!", "?" or "&" and keeps a
+bracket pair whole ("Leslie Wimes, a caucus president," is "Leslie Wimes, a
+caucus president"; ". Xi" is "Xi"). The
 model's output, the PolNeAR training targets and the span metrics all go
 through :func:`trim`, so "exact" compares the same thing.
 """
@@ -18,13 +19,12 @@ _DETERMINER_BEFORE = re.compile(r"\b(a|an|the|one|two|three|four|five|several|so
 _KEEP = frozenset(".%!?&")  # "Jr.", "42%", "Black Girls Rock!", "AT&T"
 
 
-def _edge(char: str) -> bool:
-    """Whitespace, or punctuation a name does not end with."""
-    return char.isspace() or (char not in _KEEP and unicodedata.category(char).startswith("P"))
+def _edge(char: str, keep: frozenset[str] = _KEEP) -> bool:
+    """Whitespace, or punctuation a name does not end with (start with, for ``keep=frozenset()``)."""
+    return char.isspace() or (char not in keep and unicodedata.category(char).startswith("P"))
 
 
-# only round brackets: widening this to "[]" changes 12 PolNeAR spans the shipped models were trained on
-_PAIRS = {"(": ")"}
+_PAIRS = {"(": ")", "[": "]"}
 _OPENERS = {v: k for k, v in _PAIRS.items()}
 
 
@@ -36,7 +36,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     punctuation only is returned unchanged.
     """
     a, b = start, end
-    while a < b and _edge(text[a]):
+    while a < b and _edge(text[a], frozenset()):
         if text[a] in _PAIRS and _PAIRS[text[a]] in text[a:b]:
             break
         a += 1
@@ -49,10 +49,12 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def close_brackets(text: str, start: int, end: int, reach: int = 16) -> int:
     """End a span after the bracket it opened ("Sen. Lindsey Graham (R-S.C.") when it closes close by."""
-    if text.count("(", start, end) <= text.count(")", start, end):
-        return end
-    close = text.find(")", end, end + reach)
-    return close + 1 if close != -1 and "(" not in text[end:close] else end
+    for opener, closer in _PAIRS.items():
+        if text.count(opener, start, end) > text.count(closer, start, end):
+            close = text.find(closer, end, end + reach)
+            if close != -1 and opener not in text[end:close]:
+                return close + 1
+    return end
 
 
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
@@ -61,6 +63,25 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
         start -= 1
     while end < len(text) and text[end].isalnum() and text[end - 1].isalnum():
         end += 1
+    return start, end
+
+
+_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Rev|Prof|Pres|Atty|Supt|Insp)\."
+_TITLE_BEFORE = re.compile(_TITLE + r"\s+$")
+_TITLE_AT_END = re.compile(r"\b" + _TITLE + r"$")
+_NAME_AFTER = re.compile(r"\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
+
+
+def with_title(text: str, start: int, end: int) -> tuple[int, int]:
+    """Keep a person's title and name together: "Xi" after "Mr. " takes the title, and
+    a span ending on "Sen." takes the capitalised name that follows it."""
+    m = _TITLE_BEFORE.search(text, max(0, start - 8), start)
+    if m and (m.start() == 0 or not text[m.start() - 1].isalnum()):
+        start = m.start()
+    if _TITLE_AT_END.search(text, start, end):
+        after = _NAME_AFTER.match(text, end)
+        if after:
+            end = after.end()
     return start, end
 
 

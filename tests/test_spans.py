@@ -7,7 +7,7 @@ import pytest
 
 from annotator.metrics import span_f1, span_f1_any
 from annotator.model import TAGS, decode_spans
-from annotator.spans import close_brackets, trim
+from annotator.spans import close_brackets, trim, with_title
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,38 @@ def test_span_f1_any_accepts_any_gold_source() -> None:
     # overlap: tp 2, fp 1, fn 0
     assert scores["overlap"] == pytest.approx(2 * (2 / 3) * 1 / (2 / 3 + 1))
     assert span_f1([(0, 5), None], [(0, 5), None]) == {"exact": 1.0, "overlap": 1.0}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (". Xi", "Xi"),  # a span starts on a word, not on the full stop before it
+        ("[D] Smith,", "[D] Smith"),
+        ("Smith [D],", "Smith [D]"),
+        ("…said Smith.", "said Smith."),
+    ],
+)
+def test_trim_start_and_square_brackets(text: str, expected: str) -> None:
+    a, b = trim(text, 0, len(text))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("said Mr. Xi on Monday", "Xi", "Mr. Xi"),
+        ("said Mr. Holtz-Eakin on Monday", "Mr.", "Mr. Holtz-Eakin"),
+        ("Sen. Lindsey Graham told reporters", "Sen.", "Sen. Lindsey Graham"),
+        ("the OMr. Xi", "Xi", "Xi"),  # not a title: part of a word
+        ("Graham told reporters", "Graham", "Graham"),
+    ],
+)
+def test_with_title(text: str, span: str, expected: str) -> None:
+    start = text.index(span)
+    a, b = with_title(text, start, start + len(span))
+    assert text[a:b] == expected
+
+
+def test_close_square_brackets() -> None:
+    text = "Smith [D-Ohio] said"
+    assert text[: close_brackets(text, 0, 9)] == "Smith [D-Ohio]"
