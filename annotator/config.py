@@ -64,7 +64,7 @@ class TrainConfig:
     threads: int = 2
     max_train_sentences: int | None = None  # cap for smoke tests
     polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
-    polnear_max_sentences: int = 20000
+    polnear_max_sentences: int = 30000
     # PolNeAR train sentences held out (whole articles) to choose the epoch with the bundled dev split
     polnear_selection_sentences: int = 1500
 
