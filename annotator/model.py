@@ -24,7 +24,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
 from annotator.errors import ModelNotFoundError
-from annotator.spans import close_brackets, trim, widen, with_determiner, with_title
+from annotator.spans import close_brackets, trim, widen, with_determiner, with_first_conjunct, with_title
 from annotator.types import LABEL_NAMES
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,8 @@ class SentencePrediction:
 
     probabilities: tuple[float, float, float]
     well_sourced: float
-    spans: dict[str, tuple[int, int, float]]
+    spans: dict[str, tuple[int, int, float]]  # the most confident span of each type
+    runs: tuple[tuple[str, int, int, float], ...] = ()  # every span (type, start, end, score)
 
 
 class TaggerNetwork(nn.Module):
@@ -299,9 +300,12 @@ class SourcingModel:
                 tag_probs = torch.softmax(tag_logits.float(), -1).numpy()
                 for row, i in enumerate(idx):
                     f = features[i]
-                    spans = decode_spans(tag_probs[row], f["offsets"], f["target"], items[i].text)
+                    runs = decode_runs(tag_probs[row], f["offsets"], f["target"], items[i].text)
                     results[i] = SentencePrediction(
-                        tuple(float(p) for p in probs[row]), float(strength[row]), spans
+                        tuple(float(p) for p in probs[row]),
+                        float(strength[row]),
+                        best_spans(runs),
+                        tuple(runs),
                     )
         return results  # type: ignore[return-value]
 
@@ -323,13 +327,13 @@ def _bio_tags(
     return tags
 
 
-def decode_spans(
+def decode_runs(
     tag_probs: np.ndarray,
     offsets: Sequence[tuple[int, int]],
     target: Sequence[bool],
     text: str,
-) -> dict[str, tuple[int, int, float]]:
-    """The most confident span of each type from BIO tag probabilities, in character offsets.
+) -> list[tuple[str, int, int, float]]:
+    """Every span the tagger marks, as ``(type, start, end, score)`` in character offsets.
 
     Each token takes the span type with the most probability mass (B and I
     summed) or O, and a run of tokens of one type is one span: two sources never
@@ -338,11 +342,12 @@ def decode_spans(
     ``EXTEND_MASS`` of its mass, so a long appositive is not cut at "…professor at".
     A span's score is its tokens' mean mass; it is widened to whole words,
     trimmed of edge punctuation, closed over a bracket it opened ("(R-S.C.)")
-    and, for a source, given its title ("Mr. Xi") and determiner.
+    and, for a source, given its first conjunct ("Chinese and US officials"),
+    title ("Mr. Xi") and determiner.
     """
     tokens = [i for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)) if t and b > a]
     if not tokens:
-        return {}
+        return []
     kinds = ["O", *SPAN_TYPES]
     mass = np.stack(
         [tag_probs[tokens, 0]]
@@ -362,7 +367,7 @@ def decode_spans(
                     choice[j] = choice[nb]
                     changed = True
                     break
-    best: dict[str, tuple[int, int, float]] = {}
+    runs = []
     j = 0
     while j < len(tokens):
         k = choice[j]
@@ -370,13 +375,31 @@ def decode_spans(
         while end + 1 < len(tokens) and choice[end + 1] == k:
             end += 1
         if k:
-            kind, score = kinds[k], float(mass[j : end + 1, k].mean())
-            if kind not in best or score > best[kind][2]:
-                a, b = trim(text, *widen(text, offsets[tokens[j]][0], offsets[tokens[end]][1]))
-                b = close_brackets(text, a, b)
-                if kind == "source":
-                    a, b = with_title(text, a, b)
-                    a = with_determiner(text, a)
-                best[kind] = (a, b, score)
+            a, b = trim(text, *widen(text, offsets[tokens[j]][0], offsets[tokens[end]][1]))
+            b = close_brackets(text, a, b)
+            if kinds[k] == "source":
+                a = with_first_conjunct(text, a)
+                a, b = with_title(text, a, b)
+                a = with_determiner(text, a)
+            runs.append((kinds[k], a, b, float(mass[j : end + 1, k].mean())))
         j = end + 1
+    return runs
+
+
+def best_spans(runs: Sequence[tuple[str, int, int, float]]) -> dict[str, tuple[int, int, float]]:
+    """The most confident span of each type (the first of equally confident ones)."""
+    best: dict[str, tuple[int, int, float]] = {}
+    for kind, a, b, score in runs:
+        if kind not in best or score > best[kind][2]:
+            best[kind] = (a, b, score)
     return best
+
+
+def decode_spans(
+    tag_probs: np.ndarray,
+    offsets: Sequence[tuple[int, int]],
+    target: Sequence[bool],
+    text: str,
+) -> dict[str, tuple[int, int, float]]:
+    """The most confident span of each type from BIO tag probabilities (see :func:`decode_runs`)."""
+    return best_spans(decode_runs(tag_probs, offsets, target, text))

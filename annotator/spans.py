@@ -13,7 +13,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_DETERMINER_BEFORE = re.compile(r"\b(a|an|the|one|two|three|four|five|several|some|many)\s+$", re.IGNORECASE)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(a|an|the|one|two|three|four|five|several|some|many|both)\s+$", re.IGNORECASE
+)
+_CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
 
 
 _KEEP = frozenset(".%!?&")  # "Jr.", "42%", "Black Girls Rock!", "AT&T"
@@ -83,6 +87,15 @@ def with_title(text: str, start: int, end: int) -> tuple[int, int]:
         if after:
             end = after.end()
     return start, end
+
+
+def with_first_conjunct(text: str, start: int) -> int:
+    """Start a span that begins on "and"/"or" at the word before it: the tagger may miss
+    the first conjunct ("Chinese" in "both Chinese and US officials")."""
+    if not _CONJUNCTION_START.match(text, start):
+        return start
+    m = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    return m.start() if m else start
 
 
 def with_determiner(text: str, start: int) -> int:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from annotator.metrics import span_f1, span_f1_any
-from annotator.model import TAGS, decode_spans
-from annotator.spans import close_brackets, trim, with_title
+from annotator.model import TAGS, decode_runs, decode_spans
+from annotator.spans import close_brackets, trim, with_first_conjunct, with_title
 
 
 @pytest.mark.parametrize(
@@ -124,3 +124,33 @@ def test_with_title(text: str, span: str, expected: str) -> None:
 def test_close_square_brackets() -> None:
     text = "Smith [D-Ohio] said"
     assert text[: close_brackets(text, 0, 9)] == "Smith [D-Ohio]"
+
+
+def test_decode_runs_lists_every_span_and_completes_a_coordination() -> None:
+    text = "The US warned China and both Chinese and US officials say Beijing held back"
+    words = text.split(" ")
+    tags = ["O"] * len(words)
+    tags[0:2] = ["B-source", "I-source"]
+    tags[2] = "B-cue"
+    tags[7:10] = ["I-source", "I-source", "I-source"]  # "and US officials": the tagger missed "Chinese"
+    tags[10] = "B-cue"
+    runs = decode_runs(_probs(tags), _words(text), [True] * len(words), text)
+    found = [(kind, text[a:b]) for kind, a, b, _ in runs]
+    assert found == [
+        ("source", "The US"),
+        ("cue", "warned"),
+        ("source", "both Chinese and US officials"),
+        ("cue", "say"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("both Chinese and US officials", "and US officials", "Chinese and US officials"),
+        ("the FBI said", "the FBI", "the FBI"),
+    ],
+)
+def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
+    start = with_first_conjunct(text, text.index(span))
+    assert text[start : text.index(span) + len(span)] == expected

@@ -42,6 +42,11 @@ def test_seed_article_worked_example(trained: Annotator, seed_text: str) -> None
     campbell = find(article, "Deputy Secretary of State Kurt Campbell")
     assert campbell.source is not None and "Kurt Campbell" in campbell.source.text
     assert campbell.score > find(article, "China is helping Russia undertake").score
+    # a mixed sentence: a named government's warning, then unnamed officials' claim (weakest wins)
+    mixed = find(article, "The United States has repeatedly warned")
+    assert mixed.label is Label.ANONYMOUS
+    assert mixed.source is not None and mixed.source.text == "both Chinese and US officials"
+    assert mixed.cue is not None and mixed.cue.text == "say"
     metas = [s for s in article.sentences if s.kind is Kind.META]
     assert len(metas) == 9
     assert len(article.profile.anonymous_sources) <= 3

@@ -1,0 +1,60 @@
+"""The rules that decide who a sentence's source is: the mixed-sentence rule here."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotator.resolve import nearest_run, weakest_source
+
+TEXT = "The United States has warned China and both Chinese and US officials say Beijing held back"
+
+
+def _run(kind: str, words: str, score: float = 0.95, text: str = TEXT) -> tuple[str, int, int, float]:
+    start = text.index(words)
+    return (kind, start, start + len(words), score)
+
+
+NAMED = _run("source", "The United States", 0.98)
+WARNED = _run("cue", "warned", 0.9)
+UNNAMED = _run("source", "both Chinese and US officials", 0.93)
+SAY = _run("cue", "say", 0.9)
+
+
+def test_an_unnamed_second_source_with_its_own_cue_makes_the_sentence_anonymous() -> None:
+    assert weakest_source("on_record", [NAMED, WARNED, UNNAMED, SAY], TEXT) == UNNAMED
+
+
+@pytest.mark.parametrize(
+    "runs",
+    [
+        [NAMED, WARNED],  # one source: the label head decides
+        [NAMED, WARNED, UNNAMED],  # the unnamed source has no cue of its own
+        [NAMED, WARNED, _run("source", "both Chinese and US officials", 0.5), SAY],  # not confident
+        [NAMED, WARNED, _run("source", "Beijing", 0.95), SAY],  # named: on_record stands
+    ],
+)
+def test_the_rule_keeps_on_record_without_a_confident_unnamed_claim(runs) -> None:
+    assert weakest_source("on_record", runs, TEXT) is None
+
+
+@pytest.mark.parametrize("label", ["anonymous", "reporter"])
+def test_the_rule_only_lowers_on_record(label: str) -> None:
+    assert weakest_source(label, [NAMED, WARNED, UNNAMED, SAY], TEXT) is None
+
+
+def test_a_place_after_the_speakers_cue_is_not_a_second_claim() -> None:
+    text = "The satellite is healthy, director Elena Marchetti said from the control room of officials"
+    runs = [
+        _run("source", "director Elena Marchetti", 0.99, text),
+        _run("cue", "said", 0.99, text),
+        _run("source", "officials", 0.9, text),
+    ]
+    # "said" belongs to Marchetti, which is nearer to it than "officials" is
+    assert weakest_source("on_record", runs, text) is None
+
+
+def test_nearest_run() -> None:
+    runs = [WARNED, SAY]
+    assert nearest_run(runs, "cue", UNNAMED[1], UNNAMED[2]) == SAY
+    assert nearest_run(runs, "cue", NAMED[1], NAMED[2]) == WARNED
+    assert nearest_run(runs, "source", 0, 3) is None
