@@ -110,6 +110,8 @@ right, two wrong), at 0.7 none, and the seed article's mixed sentence scores 0.7
 
 
 MIXED_CUE_GAP = 40  # characters between a second source and its own cue
+_RELATIVE_START = re.compile(r"(?:who|whom|whose|which|that)\b", re.IGNORECASE)
+_GLUE = " \t\n,;:()—–-"
 
 
 def _gap(a: Run, b: Run) -> int:
@@ -139,7 +141,12 @@ def weakest_source(
         return None
     first = sources[0]
     for r in sources[1:]:
-        if r[3] < min_mass or classify_source(text[r[1] : r[2]]) not in ANONYMOUS_TYPES:
+        words = text[r[1] : r[2]]
+        if r[3] < min_mass or classify_source(words) not in ANONYMOUS_TYPES:
+            continue
+        # a clause describing the first source ("Jane Doe, 59, who watched ...") is not a second one
+        between = text[min(first[2], r[2]) : max(first[1], r[1])]
+        if _RELATIVE_START.match(words) or not between.strip(_GLUE):
             continue
         # a claim of its own: a cue next to this source, not the first source's cue
         cue = nearest_run(runs, "cue", r[1], r[2])

@@ -58,3 +58,20 @@ def test_nearest_run() -> None:
     assert nearest_run(runs, "cue", UNNAMED[1], UNNAMED[2]) == SAY
     assert nearest_run(runs, "cue", NAMED[1], NAMED[2]) == WARNED
     assert nearest_run(runs, "source", 0, 3) is None
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "which is made up of investors",  # a relative clause about the first source
+        "many investors",  # right after the first source: the same noun phrase, split by the tagger
+    ],
+)
+def test_a_description_of_the_first_source_is_not_a_second_source(clause: str) -> None:
+    text = f"Angelique Brunner, a spokeswoman for the coalition, {clause}, said the program worked"
+    runs = [
+        _run("source", "Angelique Brunner, a spokeswoman for the coalition", 0.99, text),
+        _run("source", clause, 0.9, text),
+        _run("cue", "said", 0.99, text),
+    ]
+    assert weakest_source("on_record", runs, text) is None
