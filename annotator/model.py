@@ -24,7 +24,7 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
 from annotator.errors import ModelNotFoundError
-from annotator.spans import close_brackets, trim, widen, with_determiner, with_first_conjunct, with_title
+from annotator.spans import Run, close_brackets, trim, widen, with_determiner, with_first_conjunct, with_title
 from annotator.types import LABEL_NAMES
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ class SentencePrediction:
     probabilities: tuple[float, float, float]
     well_sourced: float
     spans: dict[str, tuple[int, int, float]]  # the most confident span of each type
-    runs: tuple[tuple[str, int, int, float], ...] = ()  # every span (type, start, end, score)
+    runs: tuple[Run, ...] = ()  # every span the tagger marks
 
 
 class TaggerNetwork(nn.Module):
@@ -332,7 +332,7 @@ def decode_runs(
     offsets: Sequence[tuple[int, int]],
     target: Sequence[bool],
     text: str,
-) -> list[tuple[str, int, int, float]]:
+) -> list[Run]:
     """Every span the tagger marks, as ``(type, start, end, score)`` in character offsets.
 
     Each token takes the span type with the most probability mass (B and I
@@ -367,7 +367,7 @@ def decode_runs(
                     choice[j] = choice[nb]
                     changed = True
                     break
-    runs = []
+    runs: list[Run] = []
     j = 0
     while j < len(tokens):
         k = choice[j]
@@ -386,7 +386,7 @@ def decode_runs(
     return runs
 
 
-def best_spans(runs: Sequence[tuple[str, int, int, float]]) -> dict[str, tuple[int, int, float]]:
+def best_spans(runs: Sequence[Run]) -> dict[str, tuple[int, int, float]]:
     """The most confident span of each type (the first of equally confident ones)."""
     best: dict[str, tuple[int, int, float]] = {}
     for kind, a, b, score in runs:

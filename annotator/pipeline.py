@@ -22,7 +22,7 @@ from annotator.errors import ModelNotFoundError
 from annotator.intake import check_text, html_to_text, language_warnings, looks_like_html
 from annotator.model import SentencePrediction, SourcingModel
 from annotator.profile import build_profile
-from annotator.resolve import Mention, nearest_run, resolve, weakest_source
+from annotator.resolve import Mention, resolve, weakest_source
 from annotator.scoring import Evidence, SourcingScorer, make_evidence
 from annotator.segment import Segment, segment
 from annotator.types import LABEL_NAMES, AnnotatedArticle, AnnotatedSentence, Kind, Label, Span
@@ -187,10 +187,7 @@ class Annotator:
             best = dict(pred.spans)
             mixed = weakest_source(label, pred.runs, text[seg.start : seg.end])
             if mixed is not None:  # the weakest sourcing decides (ANNOTATION.md, mixed sentences)
-                label, best["source"] = "anonymous", mixed[1:]
-                cue = nearest_run(pred.runs, "cue", mixed[1], mixed[2])
-                if cue is not None:
-                    best["cue"] = cue[1:]
+                label, best["source"], best["cue"] = "anonymous", mixed[0][1:], mixed[1][1:]
             spans = {k: Span.of(text, seg.start + a, seg.start + b) for k, (a, b, _) in best.items()}
             abs_spans.append(spans)
             source = spans.get("source")

@@ -26,6 +26,7 @@ from annotator.cues import (
     head_noun,
     reference_kind,
 )
+from annotator.spans import Run
 
 _PERSON_TYPES = (SourceType.NAMED_PERSON, SourceType.UNNAMED)
 
@@ -98,10 +99,6 @@ def _label_for(ctype: SourceType, fallback: str, sentence: str = "") -> str:
     return fallback
 
 
-Run = tuple[str, int, int, float]
-"""A tagged span: (type, start, end, score), as ``annotator.model.decode_runs`` returns it."""
-
-
 MIXED_SOURCE_MASS = 0.7
 """How confidently the tagger must mark a second, unnamed source before it makes an
 ``on_record`` sentence ``anonymous``. On the bundled dev split every value from 0.3 to
@@ -114,19 +111,20 @@ _RELATIVE_START = re.compile(r"(?:who|whom|whose|which|that)\b", re.IGNORECASE)
 _GLUE = " \t\n,;:()—–-"
 
 
-def _gap(a: Run, b: Run) -> int:
-    return max(a[1] - b[2], b[1] - a[2], 0)
+def _gap(run: Run, start: int, end: int) -> int:
+    """Characters between a run and ``start:end`` (0 when they touch or overlap)."""
+    return max(run[1] - end, start - run[2], 0)
 
 
 def nearest_run(runs: Sequence[Run], kind: str, start: int, end: int) -> Run | None:
     """The run of ``kind`` closest to ``start:end`` (the cue that goes with a source)."""
-    return min((r for r in runs if r[0] == kind), key=lambda r: _gap(r, ("", start, end, 0.0)), default=None)
+    return min((r for r in runs if r[0] == kind), key=lambda r: _gap(r, start, end), default=None)
 
 
 def weakest_source(
     label: str, runs: Sequence[Run], text: str, min_mass: float = MIXED_SOURCE_MASS
-) -> Run | None:
-    """The unnamed source run that decides a mixed sentence, if there is one.
+) -> tuple[Run, Run] | None:
+    """The unnamed source run that decides a mixed sentence and its cue, if there is one.
 
     ANNOTATION.md labels a sentence by the weakest sourcing any of its claims
     rests on. The label head tends to follow the first, named source ("The
@@ -150,8 +148,11 @@ def weakest_source(
             continue
         # a claim of its own: a cue next to this source, not the first source's cue
         cue = nearest_run(runs, "cue", r[1], r[2])
-        if cue is not None and _gap(cue, r) <= MIXED_CUE_GAP and _gap(cue, r) < _gap(cue, first):
-            return r
+        if cue is None:
+            continue
+        gap = _gap(cue, r[1], r[2])
+        if gap <= MIXED_CUE_GAP and gap < _gap(cue, first[1], first[2]):
+            return r, cue
     return None
 
 

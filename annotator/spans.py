@@ -20,11 +20,15 @@ _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
 
 
+Run = tuple[str, int, int, float]
+"""A tagged span: (type, start, end, score), as ``annotator.model.decode_runs`` returns it."""
+
 _KEEP = frozenset(".%!?&")  # "Jr.", "42%", "Black Girls Rock!", "AT&T"
+_KEEP_AT_START: frozenset[str] = frozenset()  # a name starts on a word
 
 
 def _edge(char: str, keep: frozenset[str] = _KEEP) -> bool:
-    """Whitespace, or punctuation a name does not end with (start with, for ``keep=frozenset()``)."""
+    """Whitespace, or punctuation a name does not end with (start with, for ``_KEEP_AT_START``)."""
     return char.isspace() or (char not in keep and unicodedata.category(char).startswith("P"))
 
 
@@ -40,7 +44,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     punctuation only is returned unchanged.
     """
     a, b = start, end
-    while a < b and _edge(text[a], frozenset()):
+    while a < b and _edge(text[a], _KEEP_AT_START):
         if text[a] in _PAIRS and _PAIRS[text[a]] in text[a:b]:
             break
         a += 1

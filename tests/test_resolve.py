@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from annotator.resolve import nearest_run, weakest_source
+from annotator.spans import Run
 
 TEXT = "The United States has warned China and both Chinese and US officials say Beijing held back"
 
 
-def _run(kind: str, words: str, score: float = 0.95, text: str = TEXT) -> tuple[str, int, int, float]:
+def _run(kind: str, words: str, score: float = 0.95, text: str = TEXT) -> Run:
     start = text.index(words)
     return (kind, start, start + len(words), score)
 
@@ -20,8 +21,8 @@ UNNAMED = _run("source", "both Chinese and US officials", 0.93)
 SAY = _run("cue", "say", 0.9)
 
 
-def test_an_unnamed_second_source_with_its_own_cue_makes_the_sentence_anonymous() -> None:
-    assert weakest_source("on_record", [NAMED, WARNED, UNNAMED, SAY], TEXT) == UNNAMED
+def test_an_unnamed_second_source_with_its_own_cue_decides_with_that_cue() -> None:
+    assert weakest_source("on_record", [NAMED, WARNED, UNNAMED, SAY], TEXT) == (UNNAMED, SAY)
 
 
 @pytest.mark.parametrize(
