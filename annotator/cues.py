@@ -249,12 +249,19 @@ front-runner billionaire businessman businesswoman mogul star actor actress sing
 commissioner prosecutor sheriff chancellor premier king queen prince pope general
 commander superintendent presenter moderator interviewer""".split()
 TITLE_NOUNS: frozenset[str] = frozenset(_TITLE_SINGULAR + [w + "s" for w in _TITLE_SINGULAR])
-HONORIFICS = frozenset(
-    """mr mrs ms miss dr sen rep gov gen lt col sgt capt adm maj prof rev hon pres sens reps
-    gov. president senator governor secretary judge justice mayor speaker chairman minister
-    ambassador director chief deputy vice prime attorney general former late sir dame lord
-    lady pope king queen prince rabbi imam father sister brother""".split()
+# Titles abbreviated with a full stop before a name ("Sen. Warren", "Atty. Lee").
+TITLE_ABBREVIATIONS: frozenset[str] = frozenset(
+    "mr mrs ms dr sen sens rep reps gov gen lt col sgt capt adm maj prof rev hon pres atty supt insp".split()
 )
+HONORIFICS: frozenset[str] = TITLE_ABBREVIATIONS | frozenset(
+    """miss gov. president senator governor secretary judge justice mayor speaker chairman
+    minister ambassador director chief deputy vice prime attorney general former late sir dame
+    lord lady pope king queen prince rabbi imam father sister brother""".split()
+)
+# Words that open a noun phrase naming a source ("the official", "two diplomats", "both sides").
+DETERMINERS: tuple[str, ...] = (
+    "a", "an", "the", "one", "two", "three", "four", "five", "several", "some", "many", "both",
+)  # fmt: skip
 _VAGUE_NOUNS = frozenset(
     """critics critic observers experts analysts pundits commentators skeptics sceptics
     opponents detractors supporters proponents advocates people others voters americans

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
@@ -112,6 +112,34 @@ def span_f1_any(
                 fn += 1
         precision = tp / (tp + fp) if tp + fp else 0.0
         recall = tp / (tp + fn) if tp + fn else 0.0
+        out[mode] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return out
+
+
+def span_sets_f1(
+    gold: Sequence[Collection[tuple[int, int]]], pred: Sequence[Collection[tuple[int, int]]]
+) -> dict[str, float]:
+    """Exact and overlap F1 of every predicted span against every gold span, item by item.
+
+    Each span counts on its own, as in attribution-extraction papers: exact
+    precision is the share of predicted spans equal to a gold span of their
+    item; overlap precision the share overlapping one, and overlap recall the
+    share of gold spans some prediction overlaps.
+    """
+    n_pred = sum(len(p) for p in pred)
+    n_gold = sum(len(g) for g in gold)
+    out = {}
+    for mode in ("exact", "overlap"):
+        hit_pred = hit_gold = 0
+        for spans, predicted in zip(gold, pred, strict=True):
+            if mode == "exact":
+                hit_pred += len(set(spans) & set(predicted))
+                hit_gold = hit_pred
+                continue
+            hit_pred += sum(any(p[0] < g[1] and g[0] < p[1] for g in spans) for p in predicted)
+            hit_gold += sum(any(p[0] < g[1] and g[0] < p[1] for p in predicted) for g in spans)
+        precision = hit_pred / n_pred if n_pred else 0.0
+        recall = hit_gold / n_gold if n_gold else 0.0
         out[mode] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return out
 

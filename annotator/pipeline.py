@@ -20,7 +20,7 @@ from annotator.config import DEFAULT_MODEL_DIR, Config
 from annotator.context import saved_context_settings, sentence_inputs
 from annotator.errors import ModelNotFoundError
 from annotator.intake import check_text, html_to_text, language_warnings, looks_like_html
-from annotator.model import SentencePrediction, SourcingModel
+from annotator.model import SentenceInput, SentencePrediction, SourcingModel
 from annotator.profile import build_profile
 from annotator.resolve import Mention, resolve, weakest_source
 from annotator.scoring import Evidence, SourcingScorer, make_evidence
@@ -160,14 +160,24 @@ class Annotator:
         if pending:
             yield from self._run(pending, batch_size)
 
+    def tag(
+        self, text: str, spans: Sequence[tuple[int, int]], batch_size: int | None = None
+    ) -> list[SentencePrediction]:
+        """The tagger's raw output for the sentences at ``spans`` of ``text``, read with the
+        context the pipeline gives them: every span it marks, before resolution (for span metrics)."""
+        return self.model.predict(self._inputs(text, spans), batch_size or self.config.inference.batch_size)
+
+    def _inputs(self, text: str, spans: Sequence[tuple[int, int]]) -> list[SentenceInput]:
+        return sentence_inputs(text, spans, **saved_context_settings(self.model.info, self.config))
+
     def _run(
         self, docs: Sequence[_Prepared], batch_size: int
     ) -> Iterator[tuple[AnnotatedArticle, list[Evidence]]]:
-        context = saved_context_settings(self.model.info, self.config)
         inputs = []
         for doc in docs:
-            spans = [(doc.segments[i].start, doc.segments[i].end) for i in doc.body]
-            inputs.extend(sentence_inputs(doc.text, spans, **context))
+            inputs.extend(
+                self._inputs(doc.text, [(doc.segments[i].start, doc.segments[i].end) for i in doc.body])
+            )
         predictions: list[SentencePrediction] = []
         for lo in range(0, len(inputs), CHUNK_SENTENCES):
             predictions.extend(self.model.predict(inputs[lo : lo + CHUNK_SENTENCES], batch_size))

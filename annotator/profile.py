@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from annotator.cues import ANONYMOUS_TYPES, ON_RECORD_TYPES, SourceType, classify_source
+from annotator.cues import ANONYMOUS_TYPES, DETERMINERS, ON_RECORD_TYPES, SourceType, classify_source
 from annotator.types import LABEL_NAMES, AnnotatedSentence, ArticleProfile, Kind, Label
 
-_DETERMINERS = re.compile(r"^(the|a|an|one|some|two|three|several)\s+", re.IGNORECASE)
+_DETERMINERS = re.compile(r"^(?:" + "|".join(DETERMINERS) + r")\s+", re.IGNORECASE)
 LEAD_SENTENCES = 3
 # a pronoun or unclassifiable source may stand for either kind
 _UNNAMED_TYPES = (*ANONYMOUS_TYPES, SourceType.PRONOUN, SourceType.NONE)

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_DETERMINER_BEFORE = re.compile(
-    r"\b(a|an|the|one|two|three|four|five|several|some|many|both)\s+$", re.IGNORECASE
-)
+from annotator.cues import DETERMINERS, TITLE_ABBREVIATIONS
+
+_DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(DETERMINERS) + r")\s+$", re.IGNORECASE)
 _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
 
@@ -74,7 +74,7 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_TITLE = r"(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Rev|Prof|Pres|Atty|Supt|Insp)\."
+_TITLE = r"(?:" + "|".join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS)) + r")\."
 _TITLE_BEFORE = re.compile(_TITLE + r"\s+$")
 _TITLE_AT_END = re.compile(r"\b" + _TITLE + r"$")
 _NAME_AFTER = re.compile(r"\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")

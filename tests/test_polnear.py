@@ -418,11 +418,13 @@ def test_gold_schema_and_strength(split: str) -> None:
         for s in article["sentences"]:
             assert set(s) == {
                 "start", "end", "kind", "paragraph", "meta_kind", "label", "strength",
-                "source", "sources", "source_resolved", "cue", "anonymity_reason",
+                "source", "sources", "source_resolved", "cue", "anonymity_reason", "every_source",
             }  # fmt: skip
             if s["source"] is not None:
                 assert s["source"] in s["sources"]
-            for span in s["sources"]:
+            # every claim source is among every attribution's sources
+            assert all(d in s["every_source"] for d in s["sources"])
+            for span in s["sources"] + s["every_source"]:
                 assert s["start"] <= span["start"] < span["end"] <= s["end"]
                 assert text[span["start"] : span["end"]] == span["text"]
                 assert span["text"] == span["text"].strip(" ,;:")
@@ -491,7 +493,7 @@ def test_evaluate_polnear_and_report(tiny_annotator, tmp_path: Path) -> None:
     assert result["hand_sample"]["n"] == len(items)
     # the silver rule scored against its own labels is perfect
     assert result["hand_sample"]["silver_rule"]["macro_f1"] == pytest.approx(1.0)
-    for key in ("source_span", "source_span_any"):
+    for key in ("source_span", "source_span_any", "source_span_every"):
         assert set(result[key]) == {"exact", "overlap"}
         assert 0.0 <= result[key]["exact"] <= result[key]["overlap"] <= 1.0
     bundled = evaluate_bundled(tiny_annotator, load_split(corpus, "test")[:2], train_articles, n_boot=10)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from annotator.metrics import span_f1, span_f1_any
+from annotator.metrics import span_f1, span_f1_any, span_sets_f1
 from annotator.model import TAGS, decode_runs, decode_spans
 from annotator.spans import close_brackets, trim, with_first_conjunct, with_title
 
@@ -89,6 +89,17 @@ def test_span_f1_any_accepts_any_gold_source() -> None:
     # overlap: tp 2, fp 1, fn 0
     assert scores["overlap"] == pytest.approx(2 * (2 / 3) * 1 / (2 / 3 + 1))
     assert span_f1([(0, 5), None], [(0, 5), None]) == {"exact": 1.0, "overlap": 1.0}
+
+
+def test_span_sets_f1_scores_every_span_on_its_own() -> None:
+    gold = [{(0, 5), (10, 15)}, set(), {(20, 30)}]
+    pred = [{(0, 5)}, {(3, 4)}, {(22, 30), (40, 45)}]
+    scores = span_sets_f1(gold, pred)
+    # exact: 1 of 4 predicted spans right, 1 of 3 gold spans found
+    assert scores["exact"] == pytest.approx(2 * (1 / 4) * (1 / 3) / (1 / 4 + 1 / 3))
+    # overlap: 2 of 4 predicted overlap a gold span, 2 of 3 gold spans are overlapped
+    assert scores["overlap"] == pytest.approx(2 * (2 / 4) * (2 / 3) / (2 / 4 + 2 / 3))
+    assert span_sets_f1([set()], [set()]) == {"exact": 0.0, "overlap": 0.0}
 
 
 @pytest.mark.parametrize(

@@ -697,7 +697,9 @@ def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[di
     body 2; a public document 3; unnamed 1, or 2 with a specific role and a
     stated reason or several sources; vague and reporter 0. As in the bundled
     corpus, ``source``/``cue`` are kept only when they lie inside the sentence;
-    otherwise ``source_resolved`` names the speaker.
+    otherwise ``source_resolved`` names the speaker. ``every_source`` lists the
+    source of every PolNeAR attribution inside the sentence, whatever the label,
+    for the per-attribution span metric.
     """
     gold = []
     for article in load_polnear(root, split):
@@ -705,6 +707,9 @@ def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[di
         segments = _as_segments(article, splitter)
         offsets = [(s.start, s.end) for s in segments]
         records = _records(article, offsets, [s.kind for s in segments])
+        every = {
+            (d["start"], d["end"]): d for d in (_span_dict(text, a.source) for a in article.attributions) if d
+        }
         breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
         sentences = []
         for seg, (r, strength) in zip(segments, records, strict=True):
@@ -742,6 +747,8 @@ def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[di
                     "sources": [d for d in r["sources"] if _within(d, start, end)] if attributed else [],
                     "source_resolved": resolved,
                     "cue": _within(r["cue"], start, end) if attributed else None,
+                    # every attribution's source, acts and silver-reporter sentences included
+                    "every_source": [d for d in every.values() if _within(d, start, end)],
                     "anonymity_reason": reason,
                 }
             )
