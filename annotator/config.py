@@ -65,12 +65,15 @@ class TrainConfig:
     max_train_sentences: int | None = None  # cap for smoke tests
     polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
     polnear_max_sentences: int = 30000
+    polnear_epochs: int | None = 4  # epochs when PolNeAR is mixed in (None: ``epochs``)
     # PolNeAR train sentences held out (whole articles) to choose the epoch with the bundled dev split
     polnear_selection_sentences: int = 1500
 
     def __post_init__(self) -> None:
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
             raise ConfigError("train.epochs, batch_size and learning_rate must be positive")
+        if self.polnear_epochs is not None and self.polnear_epochs < 1:
+            raise ConfigError("train.polnear_epochs must be positive (or left out)")
 
 
 @dataclass(frozen=True)

@@ -237,6 +237,9 @@ def train(
     if polnear_dir is not None:
         from annotator.corpora.polnear import polnear_training_articles
 
+        if config.train.polnear_epochs is not None:  # saved beside the model as resolved
+            config = config.replace(train={"epochs": config.train.polnear_epochs})
+
         silver, held_out = polnear_training_articles(
             polnear_dir,
             "train",

@@ -10,7 +10,7 @@ import pytest
 from annotator.config import Config
 from annotator.corpora.bundled import load_split
 from annotator.evaluate import evaluate_bundled
-from annotator.pipeline import Annotator
+from annotator.pipeline import CONFIG_FILE, Annotator
 from annotator.report import write_report
 from annotator.train import train
 
@@ -88,12 +88,15 @@ def test_train_with_polnear_holds_out_selection_articles(
     assert not {a["id"] for a in training} & {a["id"] for a in held_out}
     assert polnear_training_articles(mini, "train", 10_000, seed=13)[1] == []
     config = tiny_config(tiny_base, small_corpus).replace(
-        train={"max_train_sentences": 0, "polnear_selection_sentences": 1}
+        train={"max_train_sentences": 0, "polnear_selection_sentences": 1, "epochs": 1, "polnear_epochs": 2}
     )
     meta = train(config, tmp_path / "m", polnear_dir=mini)
     polnear = meta["corpora"]["polnear_train_silver"]
     assert polnear["articles"] == 2 and polnear["selection_articles"] == 1
     assert len(polnear["sha256"]) == 64
-    (epoch,) = meta["history"]
-    assert 0.0 <= epoch["polnear_selection_macro_f1"] <= 1.0
-    assert epoch["selection"] == (epoch["dev_macro_f1"] + epoch["polnear_selection_macro_f1"]) / 2
+    # with PolNeAR the run takes polnear_epochs, and the saved config says so
+    assert [e["epoch"] for e in meta["history"]] == [1, 2]
+    assert json.loads((tmp_path / "m" / CONFIG_FILE).read_text())["train"]["epochs"] == 2
+    for epoch in meta["history"]:
+        assert 0.0 <= epoch["polnear_selection_macro_f1"] <= 1.0
+        assert epoch["selection"] == (epoch["dev_macro_f1"] + epoch["polnear_selection_macro_f1"]) / 2
