@@ -22,7 +22,7 @@ from annotator.errors import ModelNotFoundError
 from annotator.intake import check_text, html_to_text, language_warnings, looks_like_html
 from annotator.model import SentenceInput, SentencePrediction, SourcingModel
 from annotator.profile import build_profile
-from annotator.resolve import Mention, resolve, weakest_source
+from annotator.resolve import Mention, deciding_source, resolve
 from annotator.scoring import Evidence, SourcingScorer, make_evidence
 from annotator.segment import Segment, segment
 from annotator.types import LABEL_NAMES, AnnotatedArticle, AnnotatedSentence, Kind, Label, Span
@@ -195,9 +195,12 @@ class Annotator:
             seg = segments[seg_index]
             label = LABEL_NAMES[max(range(3), key=lambda k: pred.probabilities[k])]
             best = dict(pred.spans)
-            mixed = weakest_source(label, pred.runs, text[seg.start : seg.end])
-            if mixed is not None:  # the weakest sourcing decides (ANNOTATION.md, mixed sentences)
-                label, best["source"], best["cue"] = "anonymous", mixed[0][1:], mixed[1][1:]
+            decided = deciding_source(label, pred.runs, text[seg.start : seg.end])
+            if decided is not None:  # the weakest sourcing decides (ANNOTATION.md, mixed sentences)
+                label, source_run, cue_run = decided
+                best["source"] = source_run[1:]
+                if cue_run is not None:
+                    best["cue"] = cue_run[1:]
             spans = {k: Span.of(text, seg.start + a, seg.start + b) for k, (a, b, _) in best.items()}
             abs_spans.append(spans)
             source = spans.get("source")

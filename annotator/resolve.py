@@ -6,7 +6,8 @@ official", "the company") resolves to the most recent compatible source named
 earlier in the article, and a continuation takes the sourcing label of the
 source it refers back to (ANNOTATION.md: continuations follow their antecedent).
 A mixed sentence whose second, unnamed source makes a claim of its own is
-anonymous (ANNOTATION.md: the weakest sourcing decides), see :func:`weakest_source`.
+anonymous (ANNOTATION.md: the weakest sourcing decides), and an anonymous
+sentence names its unnamed source, see :func:`deciding_source`.
 """
 
 from __future__ import annotations
@@ -154,6 +155,39 @@ def weakest_source(
         if gap <= MIXED_CUE_GAP and gap < _gap(cue, first[1], first[2]):
             return r, cue
     return None
+
+
+def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Run, Run | None] | None:
+    """The label and the source and cue runs that decide it, when they are not simply the
+    label head's label and the most confident runs; None otherwise.
+
+    Two cases, both from ANNOTATION.md's weakest-sourcing rule and the data card's
+    decision 9 (the source span is the one that decides the label):
+    an ``on_record`` sentence with a second, unnamed claim becomes ``anonymous``
+    (:func:`weakest_source`); and an ``anonymous`` sentence whose most confident
+    source names someone identifiable ("The United States has warned X, and both
+    Chinese and US officials say Y") takes its most confident unnamed source
+    instead, with the cue nearest to it.
+    """
+    mixed = weakest_source(label, runs, text)
+    if mixed is not None:
+        return "anonymous", *mixed
+    sources = sorted((r for r in runs if r[0] == "source"), key=lambda r: -r[3])
+    if (
+        label != "anonymous"
+        or not sources
+        or classify_source(_words(sources[0], text)) not in ON_RECORD_TYPES
+    ):
+        return None
+    for r in sources[1:]:
+        words = _words(r, text)
+        if classify_source(words) in ANONYMOUS_TYPES and not _RELATIVE_START.match(words):
+            return "anonymous", r, nearest_run(runs, "cue", r[1], r[2])
+    return None
+
+
+def _words(run: Run, text: str) -> str:
+    return text[run[1] : run[2]]
 
 
 def resolve(mentions: Sequence[Mention]) -> list[Resolution]:

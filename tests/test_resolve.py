@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.resolve import nearest_run, weakest_source
+from annotator.resolve import deciding_source, nearest_run, weakest_source
 from annotator.spans import Run
 
 TEXT = "The United States has warned China and both Chinese and US officials say Beijing held back"
@@ -52,6 +52,30 @@ def test_a_place_after_the_speakers_cue_is_not_a_second_claim() -> None:
     ]
     # "said" belongs to Marchetti, which is nearer to it than "officials" is
     assert weakest_source("on_record", runs, text) is None
+
+
+def test_deciding_source_lowers_a_mixed_on_record_sentence() -> None:
+    assert deciding_source("on_record", [NAMED, WARNED, UNNAMED, SAY], TEXT) == ("anonymous", UNNAMED, SAY)
+
+
+def test_an_anonymous_sentence_names_its_unnamed_source_not_the_named_one() -> None:
+    # the label head already says anonymous; the most confident source is the named one
+    assert deciding_source("anonymous", [NAMED, WARNED, UNNAMED, SAY], TEXT) == ("anonymous", UNNAMED, SAY)
+
+
+@pytest.mark.parametrize(
+    ("label", "runs"),
+    [
+        # the unnamed source is already the most confident one
+        ("anonymous", [_run("source", "both Chinese and US officials", 0.99), SAY, NAMED, WARNED]),
+        ("anonymous", [NAMED, WARNED]),  # no unnamed source to name: the label head's output stands
+        ("anonymous", [_run("source", "US officials", 0.99), SAY]),
+        ("reporter", [NAMED, WARNED, UNNAMED, SAY]),
+        ("on_record", [NAMED, WARNED]),
+    ],
+)
+def test_deciding_source_leaves_consistent_output_alone(label: str, runs: list[Run]) -> None:
+    assert deciding_source(label, runs, TEXT) is None
 
 
 def test_nearest_run() -> None:

@@ -47,6 +47,8 @@ def test_seed_article_worked_example(trained: Annotator, seed_text: str) -> None
     assert mixed.label is Label.ANONYMOUS
     assert mixed.source is not None and mixed.source.text == "both Chinese and US officials"
     assert mixed.cue is not None and mixed.cue.text == "say"
+    # a named body's hope, then "but US officials have stressed ...": anonymous again
+    assert find(article, "The administration hopes").label is Label.ANONYMOUS
     metas = [s for s in article.sentences if s.kind is Kind.META]
     assert len(metas) == 9
     # US officials (also "officials"), the senior US official, and Chinese and US officials together
