@@ -65,7 +65,7 @@ class TrainConfig:
     max_train_sentences: int | None = None  # cap for smoke tests
     polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
     polnear_max_sentences: int = 30000
-    polnear_epochs: int | None = 4  # epochs when PolNeAR is mixed in (None: ``epochs``)
+    polnear_epochs: int | None = None  # epochs when PolNeAR is mixed in (None: ``epochs``)
     # PolNeAR train sentences held out (whole articles) to choose the epoch with the bundled dev split
     polnear_selection_sentences: int = 1500
 
