@@ -9,6 +9,10 @@ import numpy as np
 from annotator.types import LABEL_NAMES
 
 
+def _f1(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
 def prf(gold: Sequence[str], pred: Sequence[str], positive: str) -> tuple[float, float, float]:
     """Precision, recall and F1 of one class."""
     tp = sum(g == positive and p == positive for g, p in zip(gold, pred, strict=True))
@@ -16,8 +20,7 @@ def prf(gold: Sequence[str], pred: Sequence[str], positive: str) -> tuple[float,
     fn = sum(g == positive and p != positive for g, p in zip(gold, pred, strict=True))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    return precision, recall, _f1(precision, recall)
 
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABEL_NAMES) -> float:
@@ -78,6 +81,11 @@ def ece(y: Sequence[int], p: Sequence[float], bins: int = 10) -> float:
     )
 
 
+def _matches(p: tuple[int, int], g: tuple[int, int], mode: str) -> bool:
+    """Whether a predicted span matches a gold one: equal ("exact") or sharing a character ("overlap")."""
+    return p == g if mode == "exact" else (p[0] < g[1] and g[0] < p[1])
+
+
 def span_f1(
     gold: Sequence[tuple[int, int] | None], pred: Sequence[tuple[int, int] | None]
 ) -> dict[str, float]:
@@ -105,14 +113,12 @@ def span_f1_any(
                 fp += 1
             elif p is None:
                 fn += 1
-            elif any(g == p if mode == "exact" else (p[0] < g[1] and g[0] < p[1]) for g in spans):
+            elif any(_matches(p, g, mode) for g in spans):
                 tp += 1
             else:
                 fp += 1
                 fn += 1
-        precision = tp / (tp + fp) if tp + fp else 0.0
-        recall = tp / (tp + fn) if tp + fn else 0.0
-        out[mode] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[mode] = _f1(tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0)
     return out
 
 
@@ -132,15 +138,9 @@ def span_sets_f1(
     for mode in ("exact", "overlap"):
         hit_pred = hit_gold = 0
         for spans, predicted in zip(gold, pred, strict=True):
-            if mode == "exact":
-                hit_pred += len(set(spans) & set(predicted))
-                hit_gold = hit_pred
-                continue
-            hit_pred += sum(any(p[0] < g[1] and g[0] < p[1] for g in spans) for p in predicted)
-            hit_gold += sum(any(p[0] < g[1] and g[0] < p[1] for p in predicted) for g in spans)
-        precision = hit_pred / n_pred if n_pred else 0.0
-        recall = hit_gold / n_gold if n_gold else 0.0
-        out[mode] = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+            hit_pred += sum(any(_matches(p, g, mode) for g in spans) for p in predicted)
+            hit_gold += sum(any(_matches(p, g, mode) for p in predicted) for g in spans)
+        out[mode] = _f1(hit_pred / n_pred if n_pred else 0.0, hit_gold / n_gold if n_gold else 0.0)
     return out
 
 

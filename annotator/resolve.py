@@ -140,7 +140,7 @@ def weakest_source(
         return None
     first = sources[0]
     for r in sources[1:]:
-        words = text[r[1] : r[2]]
+        words = _words(r, text)
         if r[3] < min_mass or classify_source(words) not in ANONYMOUS_TYPES:
             continue
         # a clause describing the first source ("Jane Doe, 59, who watched ...") is not a second one
