@@ -208,14 +208,14 @@ ON_RECORD_TYPES: tuple[SourceType, ...] = (
 _PERSON_PRONOUNS = frozenset("he she him her his hers himself herself one".split())
 _PLURAL_PRONOUNS = frozenset("they them their theirs themselves both those these all".split())
 _THING_PRONOUNS = frozenset("it its itself".split())
-_RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
+RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
 _SELF_PRONOUNS = frozenset("i me my mine myself we us our ours ourselves".split())
 _ADDRESSEE_PRONOUNS = frozenset("you your yours yourself".split())
 PRONOUNS: frozenset[str] = (
     _PERSON_PRONOUNS
     | _PLURAL_PRONOUNS
     | _THING_PRONOUNS
-    | _RELATIVE_PRONOUNS
+    | RELATIVE_PRONOUNS
     | _SELF_PRONOUNS
     | _ADDRESSEE_PRONOUNS
 )
@@ -663,7 +663,7 @@ def reference_kind(text: str) -> str | None:
         ("person", _PERSON_PRONOUNS),
         ("people", _PLURAL_PRONOUNS | _PRONOUN_PHRASES),
         ("thing", _THING_PRONOUNS),
-        ("relative", _RELATIVE_PRONOUNS),
+        ("relative", RELATIVE_PRONOUNS),
         ("self", _SELF_PRONOUNS),
         ("addressee", _ADDRESSEE_PRONOUNS),
     ):

@@ -24,7 +24,16 @@ from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
 from annotator.errors import ModelNotFoundError
-from annotator.spans import Run, close_brackets, trim, widen, with_determiner, with_first_conjunct, with_title
+from annotator.spans import (
+    Run,
+    close_brackets,
+    trim,
+    widen,
+    with_determiner,
+    with_first_conjunct,
+    with_title,
+    without_relative_pronoun,
+)
 from annotator.types import LABEL_NAMES
 
 logger = logging.getLogger(__name__)
@@ -208,7 +217,7 @@ class SourcingModel:
     def encode(
         self,
         items: Sequence[SentenceInput],
-        gold_spans: Sequence[dict[str, tuple[int, int]]] | None = None,
+        gold_spans: Sequence[dict[str, Sequence[tuple[int, int]]]] | None = None,
     ) -> list[dict[str, list[int]]]:
         """Tokenize sentences with context, unpadded; with gold spans, add BIO tag labels.
 
@@ -311,19 +320,26 @@ class SourcingModel:
 
 
 def _bio_tags(
-    offsets: Sequence[tuple[int, int]], target: Sequence[bool], spans: dict[str, tuple[int, int]]
+    offsets: Sequence[tuple[int, int]],
+    target: Sequence[bool],
+    spans: dict[str, Sequence[tuple[int, int]]],
 ) -> list[int]:
-    """BIO tag ids for target-sentence tokens; context and special tokens are ignored."""
+    """BIO tag ids for target-sentence tokens; context and special tokens are ignored.
+
+    A type may have several spans (every source PolNeAR marks in a sentence);
+    each starts with its own B.
+    """
     tags = [
         TAGS.index("O") if t and (a, b) != (0, 0) else IGNORE
         for (a, b), t in zip(offsets, target, strict=True)
     ]
-    for kind, (start, end) in spans.items():
-        first = True
-        for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)):
-            if t and b > a and a >= start and b <= end:
-                tags[i] = TAGS.index(f"{'B' if first else 'I'}-{kind}")
-                first = False
+    for kind, kind_spans in spans.items():
+        for start, end in kind_spans:
+            first = True
+            for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)):
+                if t and b > a and a >= start and b <= end:
+                    tags[i] = TAGS.index(f"{'B' if first else 'I'}-{kind}")
+                    first = False
     return tags
 
 
@@ -343,7 +359,7 @@ def decode_runs(
     A span's score is its tokens' mean mass; it is widened to whole words,
     trimmed of edge punctuation, closed over a bracket it opened ("(R-S.C.)")
     and, for a source, given its first conjunct ("Chinese and US officials"),
-    title ("Mr. Xi") and determiner.
+    title ("Mr. Xi") and determiner, and cut before a trailing "who".
     """
     tokens = [i for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)) if t and b > a]
     if not tokens:
@@ -379,6 +395,7 @@ def decode_runs(
             b = close_brackets(text, a, b)
             if kinds[k] == "source":
                 a = with_first_conjunct(text, a)
+                b = without_relative_pronoun(text, a, b)
                 a, b = with_title(text, a, b)
                 a = with_determiner(text, a)
             runs.append((kinds[k], a, b, float(mass[j : end + 1, k].mean())))

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from annotator.cues import DETERMINERS, TITLE_ABBREVIATIONS
+from annotator.cues import DETERMINERS, RELATIVE_PRONOUNS, TITLE_ABBREVIATIONS
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(DETERMINERS) + r")\s+$", re.IGNORECASE)
 _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
+_RELATIVE_AT_END = re.compile(r"[\s,]+(?:" + "|".join(sorted(RELATIVE_PRONOUNS)) + r")$", re.IGNORECASE)
 
 
 Run = tuple[str, int, int, float]
@@ -74,18 +75,23 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_TITLE = r"(?:" + "|".join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS)) + r")\."
+_TITLE_WORD = r"(?:" + "|".join(sorted(t.capitalize() for t in TITLE_ABBREVIATIONS)) + r")"
+_TITLE = _TITLE_WORD + r"\."
 _TITLE_BEFORE = re.compile(_TITLE + r"\s+$")
 _TITLE_AT_END = re.compile(r"\b" + _TITLE + r"$")
+_TITLE_WORD_AT_END = re.compile(r"\b" + _TITLE_WORD + r"$")
 _NAME_AFTER = re.compile(r"\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
 
 def with_title(text: str, start: int, end: int) -> tuple[int, int]:
     """Keep a person's title and name together: "Xi" after "Mr. " takes the title, and
-    a span ending on "Sen." takes the capitalised name that follows it."""
+    a span ending on "Sen." (or on "Sen" before its full stop) takes the capitalised name
+    that follows it."""
     m = _TITLE_BEFORE.search(text, max(0, start - 8), start)
     if m and (m.start() == 0 or not text[m.start() - 1].isalnum()):
         start = m.start()
+    if text.startswith(".", end) and _TITLE_WORD_AT_END.search(text, start, end):
+        end += 1  # the tagger stopped before the title's full stop ("Mr" of "Mr. Obama")
     if _TITLE_AT_END.search(text, start, end):
         after = _NAME_AFTER.match(text, end)
         if after:
@@ -106,3 +112,10 @@ def with_determiner(text: str, start: int) -> int:
     """Start a source span at its determiner ("a senior official", "the official"), as the corpus does."""
     m = _DETERMINER_BEFORE.search(text, max(0, start - 12), start)
     return m.start() if m else start
+
+
+def without_relative_pronoun(text: str, start: int, end: int) -> int:
+    """End a source before a trailing relative pronoun ("Mr. Kirk, who" is "Mr. Kirk"):
+    both corpora mark the relative clause's "who" as a source of its own, or not at all."""
+    m = _RELATIVE_AT_END.search(text, start, end)
+    return m.start() if m and m.start() > start else end

@@ -44,8 +44,31 @@ class Example:
     input: SentenceInput
     label: int
     well_sourced: int
-    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    spans: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     weight: float = 1.0
+
+
+_SPAN_KEYS = (("source", "sources"), ("cue", "cues"), ("anonymity_reason", None))
+
+
+def _span_targets(sent: dict[str, Any]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """A sentence's spans by type, relative to it: its ``source``, ``cue`` and
+    ``anonymity_reason``, then the other sources and cues a corpus lists
+    (PolNeAR's ``sources`` and ``cues``) where they overlap nothing already
+    kept. Left out, those would teach the tagger that a source is not one."""
+    lo, hi = sent["start"], sent["end"]
+    kept: dict[str, list[tuple[int, int]]] = {}
+    taken: list[tuple[int, int]] = []
+    primary = [(key, sent.get(key)) for key, _ in _SPAN_KEYS]
+    extra = [(key, d) for key, more in _SPAN_KEYS if more for d in sent.get(more) or []]
+    for key, d in primary + extra:
+        if not d or not (lo <= d["start"] and d["end"] <= hi):
+            continue
+        a, b = d["start"] - lo, d["end"] - lo
+        if all(b <= x or y <= a for x, y in taken):
+            kept.setdefault(key, []).append((a, b))
+            taken.append((a, b))
+    return {key: tuple(spans) for key, spans in kept.items()}
 
 
 def build_examples(
@@ -57,14 +80,11 @@ def build_examples(
         body = [s for s in article["sentences"] if s["kind"] == "body" and s.get("label")]
         inputs = sentence_inputs(article["text"], [(s["start"], s["end"]) for s in body], **context)
         for sent, item in zip(body, inputs, strict=True):
-            spans = {}
-            for key in ("source", "cue", "anonymity_reason"):
-                span = sent.get(key)
-                if span and sent["start"] <= span["start"] and span["end"] <= sent["end"]:
-                    spans[key] = (span["start"] - sent["start"], span["end"] - sent["start"])
             strength = sent.get("strength") or 0
             examples.append(
-                Example(item, LABEL_NAMES.index(sent["label"]), int(strength >= 2), spans, weight)
+                Example(
+                    item, LABEL_NAMES.index(sent["label"]), int(strength >= 2), _span_targets(sent), weight
+                )
             )
     return examples
 

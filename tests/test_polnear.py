@@ -418,13 +418,16 @@ def test_gold_schema_and_strength(split: str) -> None:
         for s in article["sentences"]:
             assert set(s) == {
                 "start", "end", "kind", "paragraph", "meta_kind", "label", "strength",
-                "source", "sources", "source_resolved", "cue", "anonymity_reason", "every_source",
+                "source", "sources", "source_resolved", "cue", "cues", "anonymity_reason",
+                "every_source",
             }  # fmt: skip
             if s["source"] is not None:
                 assert s["source"] in s["sources"]
             # every claim source is among every attribution's sources
             assert all(d in s["every_source"] for d in s["sources"])
-            for span in s["sources"] + s["every_source"]:
+            if s["cue"] is not None:
+                assert s["cue"] in s["cues"]
+            for span in s["sources"] + s["cues"] + s["every_source"]:
                 assert s["start"] <= span["start"] < span["end"] <= s["end"]
                 assert text[span["start"] : span["end"]] == span["text"]
                 assert span["text"] == span["text"].strip(" ,;:")

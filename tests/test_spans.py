@@ -7,7 +7,7 @@ import pytest
 
 from annotator.metrics import span_f1, span_f1_any, span_sets_f1
 from annotator.model import TAGS, decode_runs, decode_spans
-from annotator.spans import close_brackets, trim, with_first_conjunct, with_title
+from annotator.spans import close_brackets, trim, with_first_conjunct, with_title, without_relative_pronoun
 
 
 @pytest.mark.parametrize(
@@ -124,6 +124,9 @@ def test_trim_start_and_square_brackets(text: str, expected: str) -> None:
         ("Sen. Lindsey Graham told reporters", "Sen.", "Sen. Lindsey Graham"),
         ("the OMr. Xi", "Xi", "Xi"),  # not a title: part of a word
         ("Graham told reporters", "Graham", "Graham"),
+        ("contradict Mr. Obama's comments", "Mr", "Mr. Obama's"),  # the tagger stopped before "."
+        ("Mr. Trump was prompted", "Mr", "Mr. Trump"),
+        ("the MR. Trump", "MR", "MR"),  # titles are capitalised words
     ],
 )
 def test_with_title(text: str, span: str, expected: str) -> None:
@@ -165,3 +168,25 @@ def test_decode_runs_lists_every_span_and_completes_a_coordination() -> None:
 def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
     start = with_first_conjunct(text, text.index(span))
     assert text[start : text.index(span) + len(span)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Mr. Kirk, who", "Mr. Kirk"),
+        ("two senators present who", "two senators present"),
+        ("a group that", "a group"),
+        ("who", "who"),  # a relative pronoun alone is a source of its own
+        ("the official", "the official"),
+        ("Whoopi", "Whoopi"),
+    ],
+)
+def test_without_relative_pronoun(text: str, expected: str) -> None:
+    assert text[: without_relative_pronoun(text, 0, len(text))] == expected
+
+
+def test_decoder_cuts_a_source_before_who() -> None:
+    text = "Roffman , who said he left"
+    tags = ["B-source", "I-source", "I-source", "B-cue", "O", "O"]
+    spans = decode_spans(_probs(tags), _words(text), [True] * 6, text)
+    assert text[spans["source"][0] : spans["source"][1]] == "Roffman"

@@ -100,3 +100,42 @@ def test_train_with_polnear_holds_out_selection_articles(
     for epoch in meta["history"]:
         assert 0.0 <= epoch["polnear_selection_macro_f1"] <= 1.0
         assert epoch["selection"] == (epoch["dev_macro_f1"] + epoch["polnear_selection_macro_f1"]) / 2
+
+
+def test_every_listed_source_and_cue_is_a_span_target() -> None:
+    """PolNeAR lists every attribution's source and cue; all become targets, overlaps dropped."""
+    from annotator.model import TAGS, _bio_tags
+    from annotator.train import build_examples
+
+    sentence = "Roffman, who said he left, told reporters the firm wrote it."
+    text = "Headline\n\n" + sentence
+    lo = text.index(sentence)
+
+    def span(words: str, after: int = 0) -> dict:
+        start = text.index(words, after)
+        return {"start": start, "end": start + len(words), "text": words}
+
+    gold = {
+        "start": lo,
+        "end": len(text),
+        "kind": "body",
+        "label": "on_record",
+        "strength": 2,
+        "source": span("Roffman"),
+        "sources": [span("Roffman"), span("who"), span("Roffman, who")],  # the last overlaps: dropped
+        "cue": span("told reporters"),
+        "cues": [span("said"), span("told reporters")],
+    }
+    article = {"text": text, "sentences": [{"start": 0, "end": 8, "kind": "meta"}, gold]}
+    context = {"n_context": 0, "words_before": 0, "words_after": 0}
+    (example,) = build_examples([article], context)
+    rel = {k: [sentence[a:b] for a, b in v] for k, v in example.spans.items()}
+    assert rel == {"source": ["Roffman", "who"], "cue": ["told reporters", "said"]}
+
+    offsets, pos = [], 0
+    for word in sentence.split(" "):
+        offsets.append((pos, pos + len(word.rstrip(","))))
+        pos += len(word) + 1
+    tags = [TAGS[t] for t in _bio_tags(offsets, [True] * len(offsets), example.spans)]
+    assert tags[:6] == ["B-source", "B-source", "B-cue", "O", "O", "B-cue"]
+    assert tags[6] == "I-cue"

@@ -483,6 +483,11 @@ def _key(pieces: tuple[Piece, ...]) -> Piece | None:
     return _span_of(pieces) if pieces else None
 
 
+def _distinct(text: str, spans: Iterable[tuple[Piece, ...]]) -> list[dict[str, Any]]:
+    """Span dicts of several attributions' sources (or cues), each once."""
+    return [d for d in {_key(p): _span_dict(text, p) for p in spans}.values() if d]
+
+
 def _check_offsets(text: str, sentences: Sequence[Piece]) -> None:
     for start, end in sentences:
         if not 0 <= start <= end <= len(text):
@@ -514,7 +519,8 @@ def sentence_records(
     Spans are dicts ``{"start", "end", "text"}`` in article offsets; ``source``
     and ``cue`` come from the attribution that decides the label, so a
     sentence of quoted content carries the source named in a neighbour;
-    ``sources`` lists the source of every attribution attached to the sentence.
+    ``sources`` and ``cues`` list the source and cue of every attribution attached
+    to the sentence.
     Spans are trimmed of edge whitespace and punctuation (``annotator.spans.trim``).
     """
     return [record for record, _ in _records(article, sentences, kinds)]
@@ -543,6 +549,7 @@ def _records(
             "sources": [],
             "source_resolved": None,
             "cue": None,
+            "cues": [],
             "content": [],
             "source_type": None,
         }
@@ -569,9 +576,10 @@ def _records(
             label=decision.label,
             attributed=True,
             source=_span_dict(text, decisive.source),
-            sources=[d for d in {_key(a.source): _span_dict(text, a.source) for a in attached}.values() if d],
+            sources=_distinct(text, [a.source for a in attached]),
             source_resolved=decision.resolved,
             cue=_span_dict(text, decisive.cue),
+            cues=_distinct(text, [a.cue for a in attached]),
             content=[{"start": a, "end": b, "text": text[a:b]} for a, b in decisive.content],
             source_type=decision.source_type.value,
         )
@@ -689,6 +697,10 @@ def _within(span: dict[str, Any] | None, start: int, end: int) -> dict[str, Any]
     return span
 
 
+def _all_within(spans: Iterable[dict[str, Any]], start: int, end: int) -> list[dict[str, Any]]:
+    return [d for d in spans if _within(d, start, end)]
+
+
 def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[dict[str, Any]]:
     """Articles in the bundled corpus's JSON schema, marked ``"silver": True``.
 
@@ -744,11 +756,12 @@ def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[di
                     "strength": None if meta else (strength if attributed else 0),
                     "source": source,
                     # every PolNeAR source inside the sentence (a sentence may cite several)
-                    "sources": [d for d in r["sources"] if _within(d, start, end)] if attributed else [],
+                    "sources": _all_within(r["sources"], start, end) if attributed else [],
                     "source_resolved": resolved,
                     "cue": _within(r["cue"], start, end) if attributed else None,
+                    "cues": _all_within(r["cues"], start, end) if attributed else [],
                     # every attribution's source, acts and silver-reporter sentences included
-                    "every_source": [d for d in every.values() if _within(d, start, end)],
+                    "every_source": _all_within(every.values(), start, end),
                     "anonymity_reason": reason,
                 }
             )
