@@ -145,9 +145,7 @@ class Annotator:
         """Like :meth:`pipe`, also yielding each body sentence's score evidence (for calibration)."""
         if isinstance(texts, str):
             raise TypeError("pipe() takes an iterable of articles; use annotate() for one text")
-        batch_size = batch_size or self.config.inference.batch_size
-        if batch_size < 1:
-            raise ValueError("batch_size must be positive")
+        batch_size = self._batch_size(batch_size)
         pending: list[_Prepared] = []
         pending_sentences = 0
         for text in texts:
@@ -165,7 +163,14 @@ class Annotator:
     ) -> list[SentencePrediction]:
         """The tagger's raw output for the sentences at ``spans`` of ``text``, read with the
         context the pipeline gives them: every span it marks, before resolution (for span metrics)."""
-        return self.model.predict(self._inputs(text, spans), batch_size or self.config.inference.batch_size)
+        return self.model.predict(self._inputs(text, spans), self._batch_size(batch_size))
+
+    def _batch_size(self, batch_size: int | None) -> int:
+        """The given batch size, or the configured one."""
+        batch_size = batch_size or self.config.inference.batch_size
+        if batch_size < 1:
+            raise ValueError("batch_size must be positive")
+        return batch_size
 
     def _inputs(self, text: str, spans: Sequence[tuple[int, int]]) -> list[SentenceInput]:
         return sentence_inputs(text, spans, **saved_context_settings(self.model.info, self.config))

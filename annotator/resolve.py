@@ -135,17 +135,15 @@ def weakest_source(
     anonymous. The first source is left to the label head: the rules that
     classify a source are coarser than it is ("a spokesperson for the minister").
     """
-    sources = sorted((r for r in runs if r[0] == "source"), key=lambda r: -r[3])
+    sources = _by_confidence(runs)
     if label != "on_record" or len(sources) < 2:
         return None
     first = sources[0]
     for r in sources[1:]:
-        words = _words(r, text)
-        if r[3] < min_mass or classify_source(words) not in ANONYMOUS_TYPES:
+        if r[3] < min_mass or not _unnamed(_words(r, text)):
             continue
         # a clause describing the first source ("Jane Doe, 59, who watched ...") is not a second one
-        between = text[min(first[2], r[2]) : max(first[1], r[1])]
-        if _RELATIVE_START.match(words) or not between.strip(_GLUE):
+        if not text[min(first[2], r[2]) : max(first[1], r[1])].strip(_GLUE):
             continue
         # a claim of its own: a cue next to this source, not the first source's cue
         cue = nearest_run(runs, "cue", r[1], r[2])
@@ -172,7 +170,7 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     mixed = weakest_source(label, runs, text)
     if mixed is not None:
         return "anonymous", *mixed
-    sources = sorted((r for r in runs if r[0] == "source"), key=lambda r: -r[3])
+    sources = _by_confidence(runs)
     if (
         label != "anonymous"
         or not sources
@@ -180,10 +178,19 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     ):
         return None
     for r in sources[1:]:
-        words = _words(r, text)
-        if classify_source(words) in ANONYMOUS_TYPES and not _RELATIVE_START.match(words):
+        if _unnamed(_words(r, text)):
             return "anonymous", r, nearest_run(runs, "cue", r[1], r[2])
     return None
+
+
+def _by_confidence(runs: Sequence[Run]) -> list[Run]:
+    """The source runs, most confident first."""
+    return sorted((r for r in runs if r[0] == "source"), key=lambda r: -r[3])
+
+
+def _unnamed(words: str) -> bool:
+    """Whether source words name no one identifiable (a relative "who" names no one new)."""
+    return classify_source(words) in ANONYMOUS_TYPES and not _RELATIVE_START.match(words)
 
 
 def _words(run: Run, text: str) -> str:
