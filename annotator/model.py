@@ -65,6 +65,7 @@ class SentencePrediction:
     well_sourced: float
     spans: dict[str, tuple[int, int, float]]  # the most confident span of each type
     runs: tuple[Run, ...] = ()  # every span the tagger marks
+    read_to: int | None = None  # where reading stopped in a sentence too long to read whole
 
 
 class TaggerNetwork(nn.Module):
@@ -309,12 +310,17 @@ class SourcingModel:
                 tag_probs = torch.softmax(tag_logits.float(), -1).numpy()
                 for row, i in enumerate(idx):
                     f = features[i]
-                    runs = decode_runs(tag_probs[row], f["offsets"], f["target"], items[i].text)
+                    text = items[i].text
+                    runs = decode_runs(tag_probs[row], f["offsets"], f["target"], text)
+                    read = max(
+                        (b for (_, b), t in zip(f["offsets"], f["target"], strict=True) if t), default=0
+                    )
                     results[i] = SentencePrediction(
                         tuple(float(p) for p in probs[row]),
                         float(strength[row]),
                         best_spans(runs),
                         tuple(runs),
+                        read if text[read:].strip() else None,
                     )
         return results  # type: ignore[return-value]
 

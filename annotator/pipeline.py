@@ -266,6 +266,14 @@ class Annotator:
                     **base,
                 )
             )
+        cut = [(segments[i], p.read_to) for i, p in zip(doc.body, doc.predictions, strict=True) if p.read_to]
+        if cut:
+            seg, read_to = cut[0]
+            doc.warnings.append(
+                f"{len(cut)} sentence(s) longer than the model reads ({self.model.max_length} tokens) "
+                f"were read in part: the first, at characters {seg.start}-{seg.end}, up to character "
+                f"{seg.start + read_to}; its label and spans come from that part only"
+            )
         article = AnnotatedArticle(
             text=text,
             sentences=tuple(out),

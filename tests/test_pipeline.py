@@ -141,6 +141,13 @@ def test_sentence_longer_than_the_model_input(tiny_annotator: Annotator) -> None
     article = tiny_annotator.annotate(f"Prices rose. {long} Smith said it was over.")
     check_invariants(article)
     assert [s.text for s in article.body][1] == long
+    # the user is told the model read only the start of it, and where it stopped
+    (warning,) = [w for w in article.warnings if "read in part" in w]
+    start = article.text.index(long)
+    assert f"{start}-{start + len(long)}" in warning
+    stop = int(warning.split("up to character ")[1].split(";")[0])
+    assert start < stop < start + len(long)
+    assert not [w for w in tiny_annotator.annotate("Prices rose. Smith said so.").warnings if "read in part" in w]
 
 
 def test_profile_merges_mentions_of_one_source() -> None:
