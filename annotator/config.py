@@ -82,9 +82,11 @@ class InferenceConfig:
 
     batch_size: int = 32
     backend: str = "torch-bf16"  # torch-fp32 | torch-bf16 | torch-int8 (`make bench` compares them)
-    threads: int = 2
+    threads: int = 2  # while predicting only; 0 leaves torch's setting
 
     def __post_init__(self) -> None:
+        if self.threads < 0:
+            raise ConfigError(f"inference.threads must be 0 or more, not {self.threads}")
         if self.backend not in ("torch-fp32", "torch-bf16", "torch-int8"):
             raise ConfigError(f"unknown inference.backend {self.backend!r}")
 

@@ -95,7 +95,6 @@ class Annotator:
         if training.is_file():
             meta = json.loads(training.read_text())
             info.update({k: meta[k] for k in ("name", "created", "git_commit") if k in meta})
-        torch.set_num_threads(config.inference.threads)
         return cls(model, scorer, config, info)
 
     # -- public API -----------------------------------------------------------------
@@ -163,7 +162,22 @@ class Annotator:
     ) -> list[SentencePrediction]:
         """The tagger's raw output for the sentences at ``spans`` of ``text``, read with the
         context the pipeline gives them: every span it marks, before resolution (for span metrics)."""
-        return self.model.predict(self._inputs(text, spans), self._batch_size(batch_size))
+        return self._predict(self._inputs(text, spans), self._batch_size(batch_size))
+
+    def _predict(self, inputs: Sequence[SentenceInput], batch_size: int) -> list[SentencePrediction]:
+        """The model's predictions, ``CHUNK_SENTENCES`` at a time, on ``inference.threads``
+        threads (torch's global setting is restored after, so loading or running a model
+        does not change the caller's)."""
+        before = torch.get_num_threads()
+        threads = self.config.inference.threads or before
+        torch.set_num_threads(threads)
+        try:
+            predictions: list[SentencePrediction] = []
+            for lo in range(0, len(inputs), CHUNK_SENTENCES):
+                predictions.extend(self.model.predict(inputs[lo : lo + CHUNK_SENTENCES], batch_size))
+            return predictions
+        finally:
+            torch.set_num_threads(before)
 
     def _batch_size(self, batch_size: int | None) -> int:
         """The given batch size, or the configured one."""
@@ -183,9 +197,7 @@ class Annotator:
             inputs.extend(
                 self._inputs(doc.text, [(doc.segments[i].start, doc.segments[i].end) for i in doc.body])
             )
-        predictions: list[SentencePrediction] = []
-        for lo in range(0, len(inputs), CHUNK_SENTENCES):
-            predictions.extend(self.model.predict(inputs[lo : lo + CHUNK_SENTENCES], batch_size))
+        predictions = self._predict(inputs, batch_size)
         cursor = 0
         for doc in docs:
             doc.predictions = predictions[cursor : cursor + len(doc.body)]

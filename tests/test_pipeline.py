@@ -147,7 +147,9 @@ def test_sentence_longer_than_the_model_input(tiny_annotator: Annotator) -> None
     assert f"{start}-{start + len(long)}" in warning
     stop = int(warning.split("up to character ")[1].split(";")[0])
     assert start < stop < start + len(long)
-    assert not [w for w in tiny_annotator.annotate("Prices rose. Smith said so.").warnings if "read in part" in w]
+    assert not [
+        w for w in tiny_annotator.annotate("Prices rose. Smith said so.").warnings if "read in part" in w
+    ]
 
 
 def test_profile_merges_mentions_of_one_source() -> None:
@@ -168,3 +170,17 @@ def test_profile_merges_mentions_of_one_source() -> None:
         "the State Department",
     )
     assert len(_distinct(["John Ross", "Ross"], True)) == 1
+
+
+def test_running_a_model_leaves_torch_threads_as_they_were(tiny_model_dir: Path) -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        annotator = Annotator.from_dir(tiny_model_dir)
+        assert annotator.config.inference.threads == 2
+        annotator.annotate("Prices rose. Smith said so.")
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
