@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from annotator.cues import (
     ANONYMOUS_TYPES,
     ON_RECORD_TYPES,
+    RELATIVE_PRONOUNS,
     SourceType,
     classify_source,
     count_sources,
@@ -108,7 +109,7 @@ right, two wrong), at 0.7 none, and the seed article's mixed sentence scores 0.7
 
 
 MIXED_CUE_GAP = 40  # characters between a second source and its own cue
-_RELATIVE_START = re.compile(r"(?:who|whom|whose|which|that)\b", re.IGNORECASE)
+_RELATIVE_START = re.compile(r"(?:" + "|".join(sorted(RELATIVE_PRONOUNS)) + r")\b", re.IGNORECASE)
 _GLUE = " \t\n,;:()—–-"
 
 
