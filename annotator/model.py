@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokeniz
 from annotator.errors import ModelNotFoundError
 from annotator.spans import (
     Run,
+    by_confidence,
     close_brackets,
     trim,
     widen,
@@ -218,7 +219,7 @@ class SourcingModel:
     def encode(
         self,
         items: Sequence[SentenceInput],
-        gold_spans: Sequence[dict[str, Sequence[tuple[int, int]]]] | None = None,
+        gold_spans: Sequence[Mapping[str, Sequence[tuple[int, int]]]] | None = None,
     ) -> list[dict[str, list[int]]]:
         """Tokenize sentences with context, unpadded; with gold spans, add BIO tag labels.
 
@@ -244,7 +245,7 @@ class SourcingModel:
                 ),
             ]
         features: list[dict[str, Any] | None] = [None] * len(items)
-        for indices, enc in encodings:
+        for k, (indices, enc) in enumerate(encodings):
             for row, i in enumerate(indices):
                 input_ids = enc["input_ids"][row]
                 feature = {
@@ -255,6 +256,7 @@ class SourcingModel:
                     else [0] * len(input_ids),
                     "offsets": [tuple(o) for o in enc["offset_mapping"][row]],
                     "target": [s == 0 for s in enc.sequence_ids(row)],
+                    "cut": k == 1,  # read alone and cut at max_length
                 }
                 if gold_spans is not None:
                     feature["tags"] = _bio_tags(feature["offsets"], feature["target"], gold_spans[i])
@@ -318,9 +320,9 @@ class SourcingModel:
                     results[i] = SentencePrediction(
                         tuple(float(p) for p in probs[row]),
                         float(strength[row]),
-                        best_spans(runs),
+                        best_spans(runs, text),
                         tuple(runs),
-                        read if text[read:].strip() else None,
+                        read if f["cut"] and text[read:].strip() else None,
                     )
         return results  # type: ignore[return-value]
 
@@ -328,7 +330,7 @@ class SourcingModel:
 def _bio_tags(
     offsets: Sequence[tuple[int, int]],
     target: Sequence[bool],
-    spans: dict[str, Sequence[tuple[int, int]]],
+    spans: Mapping[str, Sequence[tuple[int, int]]],
 ) -> list[int]:
     """BIO tag ids for target-sentence tokens; context and special tokens are ignored.
 
@@ -365,7 +367,7 @@ def decode_runs(
     A span's score is its tokens' mean mass; it is widened to whole words,
     trimmed of edge punctuation, closed over a bracket it opened ("(R-S.C.)")
     and, for a source, given its first conjunct ("Chinese and US officials"),
-    title ("Mr. Xi") and determiner, and cut before a trailing "who".
+    title ("Mr. Xi") and determiner, and cut before a trailing relative pronoun ("who").
     """
     tokens = [i for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)) if t and b > a]
     if not tokens:
@@ -409,12 +411,13 @@ def decode_runs(
     return runs
 
 
-def best_spans(runs: Sequence[Run]) -> dict[str, tuple[int, int, float]]:
-    """The most confident span of each type (the first of equally confident ones)."""
+def best_spans(runs: Sequence[Run], text: str) -> dict[str, tuple[int, int, float]]:
+    """The most confident span of each type (the first of equally confident ones; a
+    source that is only "who" only when there is no other, see ``spans.by_confidence``)."""
     best: dict[str, tuple[int, int, float]] = {}
-    for kind, a, b, score in runs:
-        if kind not in best or score > best[kind][2]:
-            best[kind] = (a, b, score)
+    for kind in dict.fromkeys(r[0] for r in runs):
+        _, a, b, score = by_confidence(runs, kind, text)[0]
+        best[kind] = (a, b, score)
     return best
 
 
@@ -425,4 +428,4 @@ def decode_spans(
     text: str,
 ) -> dict[str, tuple[int, int, float]]:
     """The most confident span of each type from BIO tag probabilities (see :func:`decode_runs`)."""
-    return best_spans(decode_runs(tag_probs, offsets, target, text))
+    return best_spans(decode_runs(tag_probs, offsets, target, text), text)

@@ -278,7 +278,11 @@ class Annotator:
                     **base,
                 )
             )
-        cut = [(segments[i], p.read_to) for i, p in zip(doc.body, doc.predictions, strict=True) if p.read_to]
+        cut = [
+            (segments[i], p.read_to)
+            for i, p in zip(doc.body, doc.predictions, strict=True)
+            if p.read_to is not None
+        ]
         if cut:
             seg, read_to = cut[0]
             doc.warnings.append(

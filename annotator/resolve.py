@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from annotator.cues import (
     ANONYMOUS_TYPES,
     ON_RECORD_TYPES,
-    RELATIVE_PRONOUNS,
     SourceType,
     classify_source,
     count_sources,
@@ -28,7 +27,7 @@ from annotator.cues import (
     head_noun,
     reference_kind,
 )
-from annotator.spans import Run
+from annotator.spans import Run, by_confidence, is_relative_pronoun
 
 _PERSON_TYPES = (SourceType.NAMED_PERSON, SourceType.UNNAMED)
 
@@ -109,7 +108,6 @@ right, two wrong), at 0.7 none, and the seed article's mixed sentence scores 0.7
 
 
 MIXED_CUE_GAP = 40  # characters between a second source and its own cue
-_RELATIVE_START = re.compile(r"(?:" + "|".join(sorted(RELATIVE_PRONOUNS)) + r")\b", re.IGNORECASE)
 _GLUE = " \t\n,;:()—–-"
 
 
@@ -136,7 +134,7 @@ def weakest_source(
     anonymous. The first source is left to the label head: the rules that
     classify a source are coarser than it is ("a spokesperson for the minister").
     """
-    sources = _by_confidence(runs)
+    sources = by_confidence(runs, "source", text)
     if label != "on_record" or len(sources) < 2:
         return None
     first = sources[0]
@@ -171,7 +169,7 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     mixed = weakest_source(label, runs, text)
     if mixed is not None:
         return "anonymous", *mixed
-    sources = _by_confidence(runs)
+    sources = by_confidence(runs, "source", text)
     if (
         label != "anonymous"
         or not sources
@@ -184,14 +182,9 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     return None
 
 
-def _by_confidence(runs: Sequence[Run]) -> list[Run]:
-    """The source runs, most confident first."""
-    return sorted((r for r in runs if r[0] == "source"), key=lambda r: -r[3])
-
-
 def _unnamed(words: str) -> bool:
     """Whether source words name no one identifiable (a relative "who" names no one new)."""
-    return classify_source(words) in ANONYMOUS_TYPES and not _RELATIVE_START.match(words)
+    return classify_source(words) in ANONYMOUS_TYPES and not is_relative_pronoun(words)
 
 
 def _words(run: Run, text: str) -> str:

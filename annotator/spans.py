@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from annotator.cues import DETERMINERS, RELATIVE_PRONOUNS, TITLE_ABBREVIATIONS
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(DETERMINERS) + r")\s+$", re.IGNORECASE)
 _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
-_RELATIVE_AT_END = re.compile(r"[\s,]+(?:" + "|".join(sorted(RELATIVE_PRONOUNS)) + r")$", re.IGNORECASE)
+# lower case only: "a spokesman for the WHO" names the World Health Organization
+_RELATIVE_AT_END = re.compile(r"[\s,]+(?:" + "|".join(sorted(RELATIVE_PRONOUNS)) + r")$")
 
 
 Run = tuple[str, int, int, float]
@@ -119,3 +121,19 @@ def without_relative_pronoun(text: str, start: int, end: int) -> int:
     both corpora mark the relative clause's "who" as a source of its own, or not at all."""
     m = _RELATIVE_AT_END.search(text, start, end)
     return m.start() if m and m.start() > start else end
+
+
+def is_relative_pronoun(words: str) -> bool:
+    """Whether source words start with a relative pronoun ("who", "which ..."; not "WHO")."""
+    first = words.split(maxsplit=1)
+    return bool(first) and first[0] in RELATIVE_PRONOUNS
+
+
+def by_confidence(runs: Sequence[Run], kind: str, text: str) -> list[Run]:
+    """The runs of ``kind``, most confident first, except that a source that is only a
+    relative pronoun ("O'Donnell, who said …") comes after every other source: a name
+    is what the reader needs, and the pronoun's antecedent is that name."""
+    return sorted(
+        (r for r in runs if r[0] == kind),
+        key=lambda r: (kind == "source" and is_relative_pronoun(text[r[1] : r[2]]), -r[3]),
+    )

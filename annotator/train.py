@@ -54,8 +54,10 @@ _SPAN_KEYS = (("source", "sources"), ("cue", "cues"), ("anonymity_reason", None)
 def _span_targets(sent: dict[str, Any]) -> dict[str, tuple[tuple[int, int], ...]]:
     """A sentence's spans by type, relative to it: its ``source``, ``cue`` and
     ``anonymity_reason``, then the other sources and cues a corpus lists
-    (PolNeAR's ``sources`` and ``cues``) where they overlap nothing already
-    kept. Left out, those would teach the tagger that a source is not one."""
+    (PolNeAR's ``sources`` and ``cues``); left out, those would teach the tagger
+    that a source is not one. A span overlapping one kept before it is dropped,
+    so a PolNeAR source that holds its own anonymity reason ("an official not
+    authorized to speak publicly") stays whole. The bundled corpus has no overlaps."""
     lo, hi = sent["start"], sent["end"]
     kept: dict[str, list[tuple[int, int]]] = {}
     taken: list[tuple[int, int]] = []

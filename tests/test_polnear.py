@@ -324,6 +324,9 @@ def test_mixed_sentence_takes_the_weakest_sourcing() -> None:
     r = _by_text(text, records, "Senator Jane Park said")
     assert r["label"] == "anonymous"
     assert (r["source"]["text"], r["cue"]["text"]) == ("unnamed aides", "citing")
+    # every attribution's source and cue is listed (they become span targets in training)
+    assert sorted(d["text"] for d in r["sources"]) == ["Senator Jane Park", "unnamed aides"]
+    assert sorted(d["text"] for d in r["cues"]) == ["citing", "said"]
 
 
 def test_act_cue_does_not_attribute() -> None:

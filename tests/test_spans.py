@@ -7,7 +7,14 @@ import pytest
 
 from annotator.metrics import span_f1, span_f1_any, span_sets_f1
 from annotator.model import TAGS, decode_runs, decode_spans
-from annotator.spans import close_brackets, trim, with_first_conjunct, with_title, without_relative_pronoun
+from annotator.spans import (
+    by_confidence,
+    close_brackets,
+    trim,
+    with_first_conjunct,
+    with_title,
+    without_relative_pronoun,
+)
 
 
 @pytest.mark.parametrize(
@@ -179,6 +186,7 @@ def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
         ("who", "who"),  # a relative pronoun alone is a source of its own
         ("the official", "the official"),
         ("Whoopi", "Whoopi"),
+        ("officials at the WHO", "officials at the WHO"),  # the World Health Organization
     ],
 )
 def test_without_relative_pronoun(text: str, expected: str) -> None:
@@ -190,3 +198,15 @@ def test_decoder_cuts_a_source_before_who() -> None:
     tags = ["B-source", "I-source", "I-source", "B-cue", "O", "O"]
     spans = decode_spans(_probs(tags), _words(text), [True] * 6, text)
     assert text[spans["source"][0] : spans["source"][1]] == "Roffman"
+
+
+def test_a_name_is_preferred_to_a_more_confident_who() -> None:
+    text = "O'Donnell , who said he left , recalled it"
+    tags = ["B-source", "O", "B-source", "B-cue", "O", "O", "O", "B-cue", "O"]
+    probs = _probs(tags)
+    probs[2, TAGS.index("B-source")] = 0.99  # "who" more confident than the name
+    spans = decode_spans(probs, _words(text), [True] * len(tags), text)
+    assert text[spans["source"][0] : spans["source"][1]] == "O'Donnell"
+    runs = decode_runs(probs, _words(text), [True] * len(tags), text)
+    assert [text[a:b] for _, a, b, _ in by_confidence(runs, "source", text)] == ["O'Donnell", "who"]
+    assert [text[a:b] for _, a, b, _ in by_confidence(runs, "cue", text)] == ["said", "recalled"]
