@@ -6,6 +6,7 @@ from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
 
+from annotator.spans import overlaps
 from annotator.types import LABEL_NAMES
 
 
@@ -83,7 +84,7 @@ def ece(y: Sequence[int], p: Sequence[float], bins: int = 10) -> float:
 
 def _matches(p: tuple[int, int], g: tuple[int, int], mode: str) -> bool:
     """Whether a predicted span matches a gold one: equal ("exact") or sharing a character ("overlap")."""
-    return p == g if mode == "exact" else (p[0] < g[1] and g[0] < p[1])
+    return p == g if mode == "exact" else overlaps(p, g)
 
 
 def span_f1(

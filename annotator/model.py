@@ -230,7 +230,7 @@ class SourcingModel:
         texts = [it.text for it in items]
         contexts = [_context(self.tokenizer, it) for it in items]
         try:
-            encodings = [(list(range(len(items))), self._tokenize(texts, contexts))]
+            encodings = [(list(range(len(items))), self._tokenize(texts, contexts), False)]
         except Exception:  # the fast tokenizer's Rust error when a sentence alone is too long
             long = self._too_long(items)
             logger.info(
@@ -238,14 +238,15 @@ class SourcingModel:
             )
             short = [i for i in range(len(items)) if i not in long]
             encodings = [
-                (short, self._tokenize([texts[i] for i in short], [contexts[i] for i in short])),
+                (short, self._tokenize([texts[i] for i in short], [contexts[i] for i in short]), False),
                 (
                     sorted(long),
                     self._tokenize([texts[i] for i in sorted(long)], None, truncation="only_first"),
+                    True,
                 ),
             ]
         features: list[dict[str, Any] | None] = [None] * len(items)
-        for k, (indices, enc) in enumerate(encodings):
+        for indices, enc, cut in encodings:
             for row, i in enumerate(indices):
                 input_ids = enc["input_ids"][row]
                 feature = {
@@ -256,7 +257,7 @@ class SourcingModel:
                     else [0] * len(input_ids),
                     "offsets": [tuple(o) for o in enc["offset_mapping"][row]],
                     "target": [s == 0 for s in enc.sequence_ids(row)],
-                    "cut": k == 1,  # read alone and cut at max_length
+                    "cut": cut,  # read alone and cut at max_length
                 }
                 if gold_spans is not None:
                     feature["tags"] = _bio_tags(feature["offsets"], feature["target"], gold_spans[i])
@@ -314,17 +315,20 @@ class SourcingModel:
                     f = features[i]
                     text = items[i].text
                     runs = decode_runs(tag_probs[row], f["offsets"], f["target"], text)
-                    read = max(
-                        (b for (_, b), t in zip(f["offsets"], f["target"], strict=True) if t), default=0
-                    )
                     results[i] = SentencePrediction(
                         tuple(float(p) for p in probs[row]),
                         float(strength[row]),
                         best_spans(runs, text),
                         tuple(runs),
-                        read if f["cut"] and text[read:].strip() else None,
+                        _read_to(f, text) if f["cut"] else None,
                     )
         return results  # type: ignore[return-value]
+
+
+def _read_to(feature: dict[str, Any], text: str) -> int | None:
+    """Where reading stopped in a cut sentence, or None if its last word was read after all."""
+    read = max((b for (_, b), t in zip(feature["offsets"], feature["target"], strict=True) if t), default=0)
+    return read if text[read:].strip() else None
 
 
 def _bio_tags(

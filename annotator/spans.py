@@ -68,6 +68,11 @@ def close_brackets(text: str, start: int, end: int, reach: int = 16) -> int:
     return end
 
 
+def overlaps(p: tuple[int, int], g: tuple[int, int]) -> bool:
+    """Whether two ``(start, end)`` spans share a character."""
+    return p[0] < g[1] and g[0] < p[1]
+
+
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Grow a span to whole words (subword tokens may cut a word)."""
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():

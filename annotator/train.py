@@ -32,6 +32,7 @@ from annotator.model import IGNORE, SentenceInput, SourcingModel
 from annotator.pipeline import CONFIG_FILE, TRAINING_FILE, Annotator
 from annotator.provenance import git_commit, versions
 from annotator.scoring import SourcingScorer
+from annotator.spans import overlaps
 from annotator.types import LABEL_NAMES, Kind
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,7 @@ def _span_targets(sent: dict[str, Any]) -> dict[str, tuple[tuple[int, int], ...]
         if not d or not (lo <= d["start"] and d["end"] <= hi):
             continue
         a, b = d["start"] - lo, d["end"] - lo
-        if all(b <= x or y <= a for x, y in taken):
+        if not any(overlaps((a, b), t) for t in taken):
             kept.setdefault(key, []).append((a, b))
             taken.append((a, b))
     return {key: tuple(spans) for key, spans in kept.items()}
