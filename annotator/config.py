@@ -68,8 +68,13 @@ class TrainConfig:
     polnear_epochs: int | None = None  # epochs when PolNeAR is mixed in (None: ``epochs``)
     # PolNeAR train sentences held out (whole articles) to choose the epoch with the bundled dev split
     polnear_selection_sentences: int = 1500
+    # one fine-tuning run per seed (data order, dropout), averaged into one model; empty: one run with seed
+    run_seeds: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "run_seeds", tuple(self.run_seeds))  # TOML gives a list
+        if len(set(self.run_seeds)) != len(self.run_seeds):
+            raise ConfigError(f"train.run_seeds repeats a seed: {list(self.run_seeds)}")
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
             raise ConfigError("train.epochs, batch_size and learning_rate must be positive")
         if self.polnear_epochs is not None and self.polnear_epochs < 1:

@@ -25,3 +25,7 @@ class CorpusFormatError(AnnotatorError, ValueError):
 
 class NotFittedError(AnnotatorError, ValueError, AttributeError):
     """An estimator was used before ``fit`` or ``load``."""
+
+
+class SoupError(AnnotatorError, ValueError):
+    """Models that cannot be averaged into one (different architectures or bases)."""

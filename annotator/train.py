@@ -12,7 +12,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +32,7 @@ from annotator.model import IGNORE, SentenceInput, SourcingModel
 from annotator.pipeline import CONFIG_FILE, TRAINING_FILE, Annotator
 from annotator.provenance import git_commit, versions
 from annotator.scoring import SourcingScorer
+from annotator.soup import Soup, greedy_soup
 from annotator.spans import overlaps
 from annotator.types import LABEL_NAMES, Kind
 
@@ -127,17 +128,20 @@ def fit_tagger(
     dev_examples: Sequence[Example],
     config: Config,
     extra_dev: Sequence[Example] = (),
+    seed: int | None = None,
 ) -> tuple[SourcingModel, list[dict[str, float]]]:
     """Fine-tune in place; keep the epoch with the best dev macro-F1. Returns (model, history).
 
     With ``extra_dev`` (held-out PolNeAR train sentences) the epoch is chosen on the
     mean of the two macro-F1s, so a model trained on both corpora is chosen for both.
+    ``seed`` (default ``train.seed``) fixes the data order and dropout of this run.
     """
     tc = config.train
-    seed_everything(tc.seed, tc.threads)
+    seed = tc.seed if seed is None else seed
+    seed_everything(seed, tc.threads)
     features = model.encode([e.input for e in train_examples], [e.spans for e in train_examples])
     lengths = [len(f["input_ids"]) for f in features]
-    rng = random.Random(tc.seed)
+    rng = random.Random(seed)
     steps_per_epoch = -(-len(features) // tc.batch_size)
     total_steps = steps_per_epoch * tc.epochs
     params = [
@@ -194,20 +198,10 @@ def fit_tagger(
                     step * tc.batch_size / elapsed,
                 )
                 running, since = 0.0, 0
-        dev_f1 = evaluate_examples(model, dev_examples) if dev_examples else float("nan")
-        record = {"epoch": epoch, "dev_macro_f1": dev_f1}
-        selection = dev_f1
-        if extra_dev:
-            record["polnear_selection_macro_f1"] = evaluate_examples(model, extra_dev)
-            selection = (
-                (dev_f1 + record["polnear_selection_macro_f1"]) / 2
-                if dev_examples
-                else record["polnear_selection_macro_f1"]
-            )
-        history.append({**record, "selection": selection, "seconds": time.perf_counter() - started})
-        logger.info(
-            "epoch %d done: %s", epoch, ", ".join(f"{k} {v:.4f}" for k, v in record.items() if k != "epoch")
-        )
+        record = selection_scores(model, dev_examples, extra_dev)
+        selection = record["selection"]
+        history.append({"epoch": epoch, **record, "seconds": time.perf_counter() - started})
+        logger.info("epoch %d done: %s", epoch, ", ".join(f"{k} {v:.4f}" for k, v in record.items()))
         if (not dev_examples and not extra_dev) or selection > best_f1:
             best_f1 = selection
             best_state = copy.deepcopy(model.network.state_dict())
@@ -215,6 +209,43 @@ def fit_tagger(
         model.network.load_state_dict(best_state)
     model.network.eval()
     return model, history
+
+
+def selection_scores(
+    model: SourcingModel, dev_examples: Sequence[Example], extra_dev: Sequence[Example] = ()
+) -> dict[str, float]:
+    """Bundled dev macro-F1, held-out PolNeAR macro-F1 (with ``extra_dev``) and the
+    ``selection`` score that chooses epochs and soups: their mean, or the one there is."""
+    record = {"dev_macro_f1": evaluate_examples(model, dev_examples) if dev_examples else float("nan")}
+    selection = record["dev_macro_f1"]
+    if extra_dev:
+        record["polnear_selection_macro_f1"] = evaluate_examples(model, extra_dev)
+        selection = (
+            (selection + record["polnear_selection_macro_f1"]) / 2
+            if dev_examples
+            else record["polnear_selection_macro_f1"]
+        )
+    return {**record, "selection": selection}
+
+
+def soup_runs(
+    models: Sequence[SourcingModel],
+    scores: Sequence[float],
+    dev_examples: Sequence[Example],
+    extra_dev: Sequence[Example] = (),
+) -> tuple[SourcingModel, Soup]:
+    """Greedy soup of fine-tuned runs, chosen on the selection score; the first
+    model is loaded with the soup's weights and returned."""
+
+    def score(state: Mapping[str, torch.Tensor]) -> float:
+        model.network.load_state_dict(state)
+        return selection_scores(model, dev_examples, extra_dev)["selection"]
+
+    model = models[0]
+    soup = greedy_soup([m.network.state_dict() for m in models], scores, score)
+    model.network.load_state_dict(soup.state)
+    model.network.eval()
+    return model, soup
 
 
 def _no_decay(name: str) -> bool:
@@ -287,12 +318,30 @@ def train(
     logger.info(
         "training on %d sentences, selecting on %d dev sentences", len(train_examples), len(dev_examples)
     )
-    seed_everything(config.train.seed, config.train.threads)
-    model = SourcingModel.from_base(
-        config.model.resolved_base_model(), config.model.max_length, config.model.dropout
-    )
-    model.info = {**context, "base_model": config.model.base_model}
-    model, history = fit_tagger(model, train_examples, dev_examples, config, selection_examples)
+    runs: list[tuple[SourcingModel, list[dict[str, float]]]] = []
+    seeds = config.train.run_seeds or (config.train.seed,)
+    for run_seed in seeds:
+        seed_everything(config.train.seed, config.train.threads)  # every run starts from the same weights
+        model = SourcingModel.from_base(
+            config.model.resolved_base_model(), config.model.max_length, config.model.dropout
+        )
+        model.info = {**context, "base_model": config.model.base_model}
+        if len(seeds) > 1:
+            logger.info("run %d of %d, seed %d", len(runs) + 1, len(seeds), run_seed)
+        runs.append(
+            fit_tagger(model, train_examples, dev_examples, config, selection_examples, seed=run_seed)
+        )
+    model, history = runs[0]
+    soup_meta = None
+    if len(runs) > 1:
+        best = [max(h["selection"] for h in hist) for _, hist in runs]
+        model, soup = soup_runs([m for m, _ in runs], best, dev_examples, selection_examples)
+        soup_meta = {
+            "seeds": [seeds[i] for i in soup.members],
+            "selection": soup.score,
+            "tried": [{"seeds": [seeds[i] for i in m], "selection": sc} for m, sc in soup.tried],
+        }
+        logger.info("soup of seeds %s: selection %.4f", soup_meta["seeds"], soup.score)
     annotator = Annotator(model, None, config)
     evidence, targets = calibration_data(annotator, calib_articles)
     scorer = SourcingScorer().fit(evidence, targets)
@@ -304,12 +353,21 @@ def train(
         "name": name or out_dir.name,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "seed": config.train.seed,
+        "run_seeds": list(seeds),  # data order and dropout of each fine-tuning run
         "threads": config.train.threads,
         "data_hashes": data_hashes,
         "corpora": corpora,
         "versions": versions(),
         "git_commit": commit,
         "history": history,
+        **(
+            {
+                "runs": [{"seed": sd, "history": h} for sd, (_, h) in zip(seeds, runs, strict=True)],
+                "soup": soup_meta,
+            }
+            if soup_meta
+            else {}
+        ),
         "calib_sentences": len(targets),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
