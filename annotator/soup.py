@@ -69,10 +69,11 @@ def greedy_soup(states: Sequence[State], scores: Sequence[float], evaluate: Call
     members, best = [order[0]], scores[order[0]]
     tried = [((order[0],), best)]
     for i in order[1:]:
-        score = evaluate(average_weights([states[j] for j in [*members, i]]))
+        score = evaluate(average_weights([states[j] for j in sorted([*members, i])]))
         tried.append(((*members, i), score))
         logger.info("soup of runs %s: selection %.4f (best so far %.4f)", [*members, i], score, best)
         if score >= best:
             members.append(i)
             best = score
-    return Soup(average_weights([states[j] for j in members]), tuple(members), best, tuple(tried))
+    # averaged in the runs' own order, so the same runs give the same bits however they scored
+    return Soup(average_weights([states[j] for j in sorted(members)]), tuple(members), best, tuple(tried))

@@ -7,6 +7,7 @@ everything (weights, tokenizer, scorer, resolved config, data hashes, versions).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import logging
@@ -27,6 +28,7 @@ from annotator.align import align
 from annotator.config import Config
 from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
+from annotator.errors import SoupError
 from annotator.metrics import macro_f1
 from annotator.model import IGNORE, SentenceInput, SourcingModel
 from annotator.pipeline import CONFIG_FILE, TRAINING_FILE, Annotator
@@ -267,22 +269,25 @@ def calibration_data(annotator: Annotator, articles: Sequence[dict[str, Any]]) -
     return evidence, targets
 
 
-def train(
-    config: Config,
-    out_dir: str | Path,
-    polnear_dir: str | Path | None = None,
-    name: str | None = None,
-) -> dict[str, Any]:
-    """Train the tagger, calibrate the scorer on the calib split, save to ``out_dir``."""
-    started = time.perf_counter()
-    commit = git_commit()  # the code that trains, even if the tree changes during a long run
-    out_dir = Path(out_dir)
+@dataclass(frozen=True)
+class TrainingData:
+    """What a training run reads, as examples, with the provenance saved beside the model."""
+
+    config: Config  # resolved: with PolNeAR, ``train.polnear_epochs`` has become ``train.epochs``
+    train: list[Example]
+    dev: list[Example]
+    selection: list[Example]  # held-out PolNeAR train sentences (empty without PolNeAR)
+    calib_articles: list[dict[str, Any]]
+    corpora: dict[str, dict[str, Any]]
+    data_hashes: dict[str, str]
+
+
+def training_data(config: Config, polnear_dir: str | Path | None = None) -> TrainingData:
+    """Read the bundled splits (and PolNeAR train, if given) into training examples."""
     corpus = Path(config.corpus_dir)
     context = context_settings(config)
     data_hashes = file_hashes(corpus)  # before reading, so they describe what was read
     train_articles = load_split(corpus, "train")
-    dev_articles = load_split(corpus, "dev")
-    calib_articles = load_split(corpus, "calib")
     train_examples = build_examples(train_articles, context)
     corpora: dict[str, dict[str, Any]] = {
         "bundled": {"articles": len(train_articles), "sentences": len(train_examples)}
@@ -314,10 +319,30 @@ def train(
         }
     if config.train.max_train_sentences:
         train_examples = train_examples[: config.train.max_train_sentences]
-    dev_examples = build_examples(dev_articles, context)
-    logger.info(
-        "training on %d sentences, selecting on %d dev sentences", len(train_examples), len(dev_examples)
+    return TrainingData(
+        config,
+        train_examples,
+        build_examples(load_split(corpus, "dev"), context),
+        selection_examples,
+        load_split(corpus, "calib"),
+        corpora,
+        data_hashes,
     )
+
+
+def train(
+    config: Config,
+    out_dir: str | Path,
+    polnear_dir: str | Path | None = None,
+    name: str | None = None,
+) -> dict[str, Any]:
+    """Train the tagger (one run per ``train.run_seeds``, souped), calibrate the
+    scorer on the calib split, save to ``out_dir``."""
+    started = time.perf_counter()
+    commit = git_commit()  # the code that trains, even if the tree changes during a long run
+    data = training_data(config, polnear_dir)
+    config = data.config
+    logger.info("training on %d sentences, selecting on %d dev sentences", len(data.train), len(data.dev))
     runs: list[tuple[SourcingModel, list[dict[str, float]]]] = []
     seeds = config.train.run_seeds or (config.train.seed,)
     for run_seed in seeds:
@@ -325,25 +350,55 @@ def train(
         model = SourcingModel.from_base(
             config.model.resolved_base_model(), config.model.max_length, config.model.dropout
         )
-        model.info = {**context, "base_model": config.model.base_model}
+        model.info = {**context_settings(config), "base_model": config.model.base_model}
         if len(seeds) > 1:
             logger.info("run %d of %d, seed %d", len(runs) + 1, len(seeds), run_seed)
-        runs.append(
-            fit_tagger(model, train_examples, dev_examples, config, selection_examples, seed=run_seed)
-        )
+        runs.append(fit_tagger(model, data.train, data.dev, config, data.selection, seed=run_seed))
     model, history = runs[0]
-    soup_meta = None
-    if len(runs) > 1:
-        best = [max(h["selection"] for h in hist) for _, hist in runs]
-        model, soup = soup_runs([m for m, _ in runs], best, dev_examples, selection_examples)
-        soup_meta = {
-            "seeds": [seeds[i] for i in soup.members],
-            "selection": soup.score,
-            "tried": [{"seeds": [seeds[i] for i in m], "selection": sc} for m, sc in soup.tried],
-        }
-        logger.info("soup of seeds %s: selection %.4f", soup_meta["seeds"], soup.score)
+    meta: dict[str, Any] = {"run_seeds": list(seeds), "history": history}
+    if len(runs) > 1:  # a soup: each run's history instead
+        records = [{"seed": sd, "history": h} for sd, (_, h) in zip(seeds, runs, strict=True)]
+        model, soup = _soup([m for m, _ in runs], records, data)
+        meta = {"run_seeds": list(seeds), "runs": records, "soup": soup}
+    return _calibrate_and_save(model, data, out_dir, name, commit, meta, started)
+
+
+def _soup(
+    models: Sequence[SourcingModel], runs: Sequence[dict[str, Any]], data: TrainingData
+) -> tuple[SourcingModel, dict[str, Any]]:
+    """Greedy soup of runs (each ``{"seed", "history"}``), scored by their best selection.
+
+    Runs are taken in seed order, so the same runs make the same soup however they
+    were listed or trained (one ``make train``, or one machine per seed and :func:`soup_dirs`)."""
+    order = sorted(range(len(runs)), key=lambda i: runs[i]["seed"])
+    models, runs = [models[i] for i in order], [runs[i] for i in order]
+    best = [max(h["selection"] for h in run["history"]) for run in runs]
+    model, soup = soup_runs(models, best, data.dev, data.selection)
+    seeds = [run["seed"] for run in runs]
+    record = {
+        "seeds": [seeds[i] for i in soup.members],
+        "selection": soup.score,
+        "tried": [{"seeds": [seeds[i] for i in m], "selection": sc} for m, sc in soup.tried],
+    }
+    logger.info("soup of seeds %s: selection %.4f", record["seeds"], soup.score)
+    return model, record
+
+
+def _calibrate_and_save(
+    model: SourcingModel,
+    data: TrainingData,
+    out_dir: str | Path,
+    name: str | None,
+    commit: str | None,
+    runs_meta: dict[str, Any],
+    started: float,
+) -> dict[str, Any]:
+    """Fit the scorer on the calib split through the full pipeline; save model, scorer,
+    resolved config and provenance (``training.json``)."""
+    out_dir = Path(out_dir)
+    config = data.config
     annotator = Annotator(model, None, config)
-    evidence, targets = calibration_data(annotator, calib_articles)
+    evidence, targets = calibration_data(annotator, data.calib_articles)
     scorer = SourcingScorer().fit(evidence, targets)
     logger.info("scorer fitted on %d calib sentences", len(targets))
     model.save(out_dir)
@@ -352,24 +407,81 @@ def train(
     meta = {
         "name": name or out_dir.name,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "seed": config.train.seed,
-        "run_seeds": list(seeds),  # data order and dropout of each fine-tuning run
+        "seed": config.train.seed,  # initial weights and the held-out PolNeAR articles
         "threads": config.train.threads,
-        "data_hashes": data_hashes,
-        "corpora": corpora,
+        "data_hashes": data.data_hashes,
+        "corpora": data.corpora,
         "versions": versions(),
         "git_commit": commit,
-        "history": history,
-        **(
-            {
-                "runs": [{"seed": sd, "history": h} for sd, (_, h) in zip(seeds, runs, strict=True)],
-                "soup": soup_meta,
-            }
-            if soup_meta
-            else {}
-        ),
+        **runs_meta,  # run_seeds (data order and dropout of each run), history, runs, soup
         "calib_sentences": len(targets),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
     (out_dir / TRAINING_FILE).write_text(json.dumps(meta, indent=2))
     return meta
+
+
+def soup_dirs(
+    model_dirs: Sequence[str | Path],
+    out_dir: str | Path,
+    polnear_dir: str | Path | None = None,
+    name: str | None = None,
+) -> dict[str, Any]:
+    """Soup models trained separately, one run seed each, into the model one
+    ``make train`` with all their ``run_seeds`` would make: same config and data
+    otherwise (checked against the recorded hashes), greedy soup, new calibration."""
+    started = time.perf_counter()
+    if len(model_dirs) < 2:
+        raise SoupError("a soup needs at least two models")
+    models, configs, metas = [], [], []
+    for directory in model_dirs:
+        files = [Path(directory) / f for f in (CONFIG_FILE, TRAINING_FILE)]
+        missing = [f.name for f in files if not f.is_file()]
+        if missing:
+            raise SoupError(f"{directory} is not a trained model directory (no {', '.join(missing)})")
+        config_dict, meta = (json.loads(f.read_text()) for f in files)
+        config = Config.from_dict(config_dict)
+        seeds = list(meta.get("run_seeds") or config.train.run_seeds or (config.train.seed,))
+        if len(seeds) != 1:
+            raise SoupError(f"{directory} is already a soup of seeds {seeds}; soup its runs instead")
+        models.append(SourcingModel.load(directory))
+        configs.append(config.replace(train={"run_seeds": ()}))
+        metas.append({**meta, "run_seeds": seeds})
+    for directory, config, meta in zip(model_dirs[1:], configs[1:], metas[1:], strict=True):
+        # where a corpus was read from does not matter: its recorded hashes are compared
+        if dataclasses.replace(config, corpus_dir=configs[0].corpus_dir) != configs[0]:
+            diff = _config_difference(configs[0], config)
+            raise SoupError(f"{directory} was trained with {diff}; only runs of one config average")
+        if meta.get("data_hashes") != metas[0].get("data_hashes"):
+            raise SoupError(f"{directory} was trained on other bundled data than {model_dirs[0]}")
+    seeds = [m["run_seeds"][0] for m in metas]
+    if len(set(seeds)) != len(seeds):
+        raise SoupError(f"the models share run seeds ({seeds}): identical runs add nothing")
+    has_polnear = "polnear_train_silver" in metas[0].get("corpora", {})
+    if has_polnear != (polnear_dir is not None):
+        raise SoupError(
+            "the models were trained with PolNeAR: give its path"
+            if has_polnear
+            else "the models were trained without PolNeAR: leave its path out"
+        )
+    data = training_data(configs[0].replace(train={"run_seeds": tuple(sorted(seeds))}), polnear_dir)
+    if data.data_hashes != metas[0].get("data_hashes") or data.corpora != metas[0].get("corpora"):
+        raise SoupError("the corpora on disk differ from those the models were trained on (data hashes)")
+    runs = [
+        {"seed": sd, "history": m["history"], "model": str(d), "git_commit": m.get("git_commit")}
+        for sd, m, d in zip(seeds, metas, model_dirs, strict=True)
+    ]
+    model, soup = _soup(models, runs, data)
+    runs_meta = {"run_seeds": sorted(seeds), "runs": sorted(runs, key=lambda r: r["seed"]), "soup": soup}
+    return _calibrate_and_save(model, data, out_dir, name, git_commit(), runs_meta, started)
+
+
+def _config_difference(a: Config, b: Config) -> str:
+    da, db = a.to_dict(), b.to_dict()
+    for section in da:
+        if da[section] != db[section]:
+            if isinstance(da[section], dict):
+                key = next(k for k in da[section] if da[section][k] != db[section].get(k))
+                return f"{section}.{key} = {db[section].get(key)!r}, not {da[section][key]!r}"
+            return f"{section} = {db[section]!r}, not {da[section]!r}"
+    return "another config"

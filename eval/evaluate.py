@@ -71,6 +71,7 @@ def main() -> int:
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
             "git_commit": git_commit(),
             "seed": training.get("seed"),
+            "soup": training.get("soup"),  # None for a single fine-tuning run
             "corpora": training.get("corpora", {}),
             "versions": versions(),
             "data_hashes": file_hashes(args.corpus),

@@ -17,9 +17,12 @@ from transformers import BertConfig, BertModel, BertTokenizerFast
 from transformers.utils import logging as hf_logging
 
 from annotator.config import Config
+from annotator.corpora.bundled import load_split
 from annotator.model import SourcingModel
 from annotator.pipeline import CONFIG_FILE, Annotator
 from annotator.scoring import Evidence, SourcingScorer
+
+ROOT = Path(__file__).resolve().parents[1]
 
 hf_logging.set_verbosity_error()  # the tiny encoder has no pooler: no load report in test output
 
@@ -92,3 +95,22 @@ def seed_text() -> str:
     if not SEED_ARTICLE.is_file():
         pytest.skip("../shared/seed_article.txt is not beside this checkout")
     return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("corpus")
+    sizes = {"train": 10, "dev": 3, "calib": 6, "test": 4}
+    for split, n in sizes.items():
+        articles = load_split(ROOT / "data" / "corpus", split)[:n]
+        (directory / f"{split}.jsonl").write_text("".join(json.dumps(a) + "\n" for a in articles))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def tiny_train_config(tiny_base: Path, small_corpus: Path) -> Config:
+    """A config for seconds-long training runs on the tiny encoder and a corpus slice."""
+    return Config(corpus_dir=str(small_corpus)).replace(
+        model={"base_model": str(tiny_base), "max_length": 64},
+        train={"epochs": 1, "batch_size": 8, "max_train_sentences": 96, "learning_rate": 1e-3},
+    )

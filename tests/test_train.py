@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from annotator.config import Config
 from annotator.corpora.bundled import load_split
 from annotator.evaluate import evaluate_bundled
@@ -17,26 +15,9 @@ from annotator.train import train
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("corpus")
-    sizes = {"train": 10, "dev": 3, "calib": 6, "test": 4}
-    for split, n in sizes.items():
-        articles = load_split(ROOT / "data" / "corpus", split)[:n]
-        (directory / f"{split}.jsonl").write_text("".join(json.dumps(a) + "\n" for a in articles))
-    return directory
-
-
-def tiny_config(tiny_base: Path, corpus: Path) -> Config:
-    return Config(corpus_dir=str(corpus)).replace(
-        model={"base_model": str(tiny_base), "max_length": 64},
-        train={"epochs": 1, "batch_size": 8, "max_train_sentences": 96, "learning_rate": 1e-3},
-    )
-
-
-def test_train_then_eval(tiny_base: Path, small_corpus: Path, tmp_path: Path) -> None:
+def test_train_then_eval(tiny_train_config: Config, small_corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "model"
-    meta = train(tiny_config(tiny_base, small_corpus), out, name="tiny")
+    meta = train(tiny_train_config, out, name="tiny")
     for name in (
         "network.safetensors",
         "tokenizer.json",
@@ -57,14 +38,23 @@ def test_train_then_eval(tiny_base: Path, small_corpus: Path, tmp_path: Path) ->
         lo, hi = system["macro_f1_ci95"]
         assert lo <= hi
     assert 0.0 <= result["score"]["ece"] <= 1.0 and 0.0 <= result["meta_accuracy"] <= 1.0
-    metrics = {"model_name": "tiny", "created": "now", "eval_seconds": 1.0, "bundled": result}
+    soup = {
+        "seeds": [2, 1],
+        "selection": 0.5,
+        "tried": [{"seeds": [2], "selection": 0.4}, {"seeds": [2, 1], "selection": 0.5}],
+    }
+    metrics = {"model_name": "tiny", "created": "now", "eval_seconds": 1.0, "bundled": result, "soup": soup}
     write_report(metrics, tmp_path / "report", out)
+    assert (
+        "runs with seeds 2, 1 (greedy soup; selection score of each mixture tried: 2: 0.4000, 2+1: 0.5000)"
+        in (tmp_path / "report" / "report.md").read_text()
+    )
     assert (tmp_path / "report" / "reliability.png").stat().st_size > 1000
     assert "Bundled test split" in (out / "MODEL_CARD.md").read_text()
 
 
-def test_same_seed_same_predictions(tiny_base: Path, small_corpus: Path, tmp_path: Path) -> None:
-    config = tiny_config(tiny_base, small_corpus).replace(train={"max_train_sentences": 48})
+def test_same_seed_same_predictions(tiny_train_config: Config, small_corpus: Path, tmp_path: Path) -> None:
+    config = tiny_train_config.replace(train={"max_train_sentences": 48})
     texts = [a["text"] for a in load_split(small_corpus, "test")]
     runs = []
     for k in range(2):
@@ -77,9 +67,7 @@ def test_same_seed_same_predictions(tiny_base: Path, small_corpus: Path, tmp_pat
     ).read_bytes()
 
 
-def test_train_with_polnear_holds_out_selection_articles(
-    tiny_base: Path, small_corpus: Path, tmp_path: Path
-) -> None:
+def test_train_with_polnear_holds_out_selection_articles(tiny_train_config: Config, tmp_path: Path) -> None:
     from annotator.corpora.polnear import polnear_training_articles
 
     mini = Path(__file__).parent / "fixtures" / "polnear_mini"
@@ -87,7 +75,7 @@ def test_train_with_polnear_holds_out_selection_articles(
     assert len(held_out) == 1 and len(training) == 2
     assert not {a["id"] for a in training} & {a["id"] for a in held_out}
     assert polnear_training_articles(mini, "train", 10_000, seed=13)[1] == []
-    config = tiny_config(tiny_base, small_corpus).replace(
+    config = tiny_train_config.replace(
         train={"max_train_sentences": 0, "polnear_selection_sentences": 1, "epochs": 1, "polnear_epochs": 2}
     )
     meta = train(config, tmp_path / "m", polnear_dir=mini)
