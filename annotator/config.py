@@ -72,9 +72,17 @@ class TrainConfig:
     run_seeds: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "run_seeds", tuple(self.run_seeds))  # TOML gives a list
-        if len(set(self.run_seeds)) != len(self.run_seeds):
-            raise ConfigError(f"train.run_seeds repeats a seed: {list(self.run_seeds)}")
+        seeds = self.run_seeds
+        if isinstance(seeds, str | bytes) or not all(
+            isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds
+        ):
+            raise ConfigError(
+                f"train.run_seeds must be a list of integers from 0 to 2**32 - 1, not {seeds!r}"
+            )
+        if len(set(seeds)) != len(seeds):
+            raise ConfigError(f"train.run_seeds repeats a seed: {list(seeds)}")
+        # sorted: the runs are trained, averaged and recorded in seed order whatever order they are listed in
+        object.__setattr__(self, "run_seeds", tuple(sorted(seeds)))
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
             raise ConfigError("train.epochs, batch_size and learning_rate must be positive")
         if self.polnear_epochs is not None and self.polnear_epochs < 1:

@@ -58,9 +58,11 @@ def _soup_line(metrics: dict[str, Any]) -> str:
     if not soup:
         return ""
     tried = ", ".join(f"{'+'.join(map(str, t['seeds']))}: {t['selection']:.4f}" for t in soup["tried"])
+    kept = ", ".join(map(str, soup["seeds"]))
+    what = f"runs with seeds {kept}" if len(soup["seeds"]) > 1 else f"run with seed {kept} alone"
     return (
-        f" Weights averaged from the fine-tuning runs with seeds {', '.join(map(str, soup['seeds']))} "
-        f"(greedy soup; selection score of each mixture tried: {tried})."
+        f" Greedy soup of fine-tuning runs: the weights are those of the {what} "
+        f"(selection score of each mixture tried: {tried})."
     )
 
 

@@ -11,6 +11,7 @@ run on that score.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -63,8 +64,10 @@ class Soup:
 def greedy_soup(states: Sequence[State], scores: Sequence[float], evaluate: Callable[[State], float]) -> Soup:
     """Average runs best first, keeping each only if ``evaluate`` (higher is better)
     does not drop; ``scores`` are the runs' own selection scores."""
-    if len(states) != len(scores):
+    if not states or len(states) != len(scores):
         raise SoupError(f"{len(states)} models but {len(scores)} scores")
+    if any(math.isnan(s) for s in scores):
+        raise SoupError("a run has no selection score: a soup needs a dev split or held-out sentences")
     order = sorted(range(len(states)), key=lambda i: -scores[i])
     members, best = [order[0]], scores[order[0]]
     tried = [((order[0],), best)]

@@ -28,7 +28,7 @@ from annotator.align import align
 from annotator.config import Config
 from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
-from annotator.errors import SoupError
+from annotator.errors import ConfigError, SoupError
 from annotator.metrics import macro_f1
 from annotator.model import IGNORE, SentenceInput, SourcingModel
 from annotator.pipeline import CONFIG_FILE, TRAINING_FILE, Annotator
@@ -244,7 +244,9 @@ def soup_runs(
         return selection_scores(model, dev_examples, extra_dev)["selection"]
 
     model = models[0]
-    soup = greedy_soup([m.network.state_dict() for m in models], scores, score)
+    # copies: a state dict shares its model's tensors, which scoring a mixture overwrites
+    states = [copy.deepcopy(m.network.state_dict()) for m in models]
+    soup = greedy_soup(states, scores, score)
     model.network.load_state_dict(soup.state)
     model.network.eval()
     return model, soup
@@ -356,17 +358,17 @@ def train(
         runs.append(fit_tagger(model, data.train, data.dev, config, data.selection, seed=run_seed))
     model, history = runs[0]
     meta: dict[str, Any] = {"run_seeds": list(seeds), "history": history}
-    if len(runs) > 1:  # a soup: each run's history instead
+    if len(runs) > 1:
         records = [{"seed": sd, "history": h} for sd, (_, h) in zip(seeds, runs, strict=True)]
-        model, soup = _soup([m for m, _ in runs], records, data)
-        meta = {"run_seeds": list(seeds), "runs": records, "soup": soup}
+        model, meta = _soup([m for m, _ in runs], records, data)
     return _calibrate_and_save(model, data, out_dir, name, commit, meta, started)
 
 
 def _soup(
     models: Sequence[SourcingModel], runs: Sequence[dict[str, Any]], data: TrainingData
 ) -> tuple[SourcingModel, dict[str, Any]]:
-    """Greedy soup of runs (each ``{"seed", "history"}``), scored by their best selection.
+    """Greedy soup of runs (each ``{"seed", "history", ...}``), scored by their best
+    selection; returns the model and the provenance of the runs and the soup.
 
     Runs are taken in seed order, so the same runs make the same soup however they
     were listed or trained (one ``make train``, or one machine per seed and :func:`soup_dirs`)."""
@@ -381,7 +383,7 @@ def _soup(
         "tried": [{"seeds": [seeds[i] for i in m], "selection": sc} for m, sc in soup.tried],
     }
     logger.info("soup of seeds %s: selection %.4f", record["seeds"], soup.score)
-    return model, record
+    return model, {"run_seeds": seeds, "runs": runs, "soup": record}
 
 
 def _calibrate_and_save(
@@ -425,55 +427,77 @@ def soup_dirs(
     model_dirs: Sequence[str | Path],
     out_dir: str | Path,
     polnear_dir: str | Path | None = None,
+    corpus_dir: str | Path | None = None,
     name: str | None = None,
 ) -> dict[str, Any]:
     """Soup models trained separately, one run seed each, into the model one
     ``make train`` with all their ``run_seeds`` would make: same config and data
-    otherwise (checked against the recorded hashes), greedy soup, new calibration."""
+    otherwise (checked against the recorded hashes), greedy soup, new calibration.
+
+    ``corpus_dir`` is the bundled corpus here (default: the first model's ``corpus_dir``);
+    the runs may have read theirs from other paths on other machines.
+    """
     started = time.perf_counter()
     if len(model_dirs) < 2:
         raise SoupError("a soup needs at least two models")
-    models, configs, metas = [], [], []
-    for directory in model_dirs:
-        files = [Path(directory) / f for f in (CONFIG_FILE, TRAINING_FILE)]
-        missing = [f.name for f in files if not f.is_file()]
-        if missing:
-            raise SoupError(f"{directory} is not a trained model directory (no {', '.join(missing)})")
-        config_dict, meta = (json.loads(f.read_text()) for f in files)
-        config = Config.from_dict(config_dict)
-        seeds = list(meta.get("run_seeds") or config.train.run_seeds or (config.train.seed,))
-        if len(seeds) != 1:
-            raise SoupError(f"{directory} is already a soup of seeds {seeds}; soup its runs instead")
-        models.append(SourcingModel.load(directory))
-        configs.append(config.replace(train={"run_seeds": ()}))
-        metas.append({**meta, "run_seeds": seeds})
-    for directory, config, meta in zip(model_dirs[1:], configs[1:], metas[1:], strict=True):
-        # where a corpus was read from does not matter: its recorded hashes are compared
-        if dataclasses.replace(config, corpus_dir=configs[0].corpus_dir) != configs[0]:
-            diff = _config_difference(configs[0], config)
+    read = [_read_run(d) for d in model_dirs]
+    first_config, first_meta = read[0][1], read[0][2]
+    for directory, (_, config, meta, _) in zip(model_dirs[1:], read[1:], strict=True):
+        if dataclasses.replace(config, corpus_dir=first_config.corpus_dir) != first_config:
+            diff = _config_difference(first_config, config)
             raise SoupError(f"{directory} was trained with {diff}; only runs of one config average")
-        if meta.get("data_hashes") != metas[0].get("data_hashes"):
-            raise SoupError(f"{directory} was trained on other bundled data than {model_dirs[0]}")
-    seeds = [m["run_seeds"][0] for m in metas]
+        for key, what in (("data_hashes", "bundled data"), ("corpora", "corpora")):
+            if meta.get(key) != first_meta.get(key):
+                raise SoupError(f"{directory} was trained on other {what} than {model_dirs[0]}")
+    seeds = [seed for *_, seed in read]
     if len(set(seeds)) != len(seeds):
         raise SoupError(f"the models share run seeds ({seeds}): identical runs add nothing")
-    has_polnear = "polnear_train_silver" in metas[0].get("corpora", {})
+    has_polnear = "polnear_train_silver" in first_meta.get("corpora", {})
     if has_polnear != (polnear_dir is not None):
         raise SoupError(
             "the models were trained with PolNeAR: give its path"
             if has_polnear
             else "the models were trained without PolNeAR: leave its path out"
         )
-    data = training_data(configs[0].replace(train={"run_seeds": tuple(sorted(seeds))}), polnear_dir)
-    if data.data_hashes != metas[0].get("data_hashes") or data.corpora != metas[0].get("corpora"):
-        raise SoupError("the corpora on disk differ from those the models were trained on (data hashes)")
-    runs = [
-        {"seed": sd, "history": m["history"], "model": str(d), "git_commit": m.get("git_commit")}
-        for sd, m, d in zip(seeds, metas, model_dirs, strict=True)
-    ]
-    model, soup = _soup(models, runs, data)
-    runs_meta = {"run_seeds": sorted(seeds), "runs": sorted(runs, key=lambda r: r["seed"]), "soup": soup}
-    return _calibrate_and_save(model, data, out_dir, name, git_commit(), runs_meta, started)
+    corpus = Path(corpus_dir if corpus_dir is not None else first_config.corpus_dir)
+    if not corpus.is_dir():
+        raise SoupError(f"no bundled corpus at {corpus}: give its path (corpus_dir, --corpus)")
+    config = first_config.replace(train={"run_seeds": seeds})
+    config = dataclasses.replace(config, corpus_dir=str(corpus))
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(config.train.threads)  # as the runs were scored while training
+    try:
+        data = training_data(config, polnear_dir)
+        if data.data_hashes != first_meta.get("data_hashes") or data.corpora != first_meta.get("corpora"):
+            raise SoupError(f"the corpora here ({corpus}) differ from those the models were trained on")
+        runs = [
+            {"seed": seed, "history": meta["history"], "model": str(d), "git_commit": meta.get("git_commit")}
+            for d, (_, _, meta, seed) in zip(model_dirs, read, strict=True)
+        ]
+        model, meta = _soup([m for m, *_ in read], runs, data)
+        return _calibrate_and_save(model, data, out_dir, name, git_commit(), meta, started)
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _read_run(directory: str | Path) -> tuple[SourcingModel, Config, dict[str, Any], int]:
+    """A single-run model directory: model, config without run seeds, training.json, run seed.
+    Directories from before ``run_seeds`` count as one run with ``train.seed``."""
+    files = [Path(directory) / f for f in (CONFIG_FILE, TRAINING_FILE)]
+    missing = [f.name for f in files if not f.is_file()]
+    if missing:
+        raise SoupError(f"{directory} is not a trained model directory (no {', '.join(missing)})")
+    try:
+        config_dict, meta = (json.loads(f.read_text()) for f in files)
+        config = Config.from_dict(config_dict)
+    except (json.JSONDecodeError, ConfigError) as exc:
+        raise SoupError(f"{directory}: unreadable {CONFIG_FILE} or {TRAINING_FILE} ({exc})") from None
+    seeds = list(meta.get("run_seeds") or config.train.run_seeds or (config.train.seed,))
+    if len(seeds) != 1:
+        raise SoupError(f"{directory} is already a soup of seeds {seeds}; soup its runs instead")
+    if not meta.get("history"):
+        raise SoupError(f"{directory}/{TRAINING_FILE} has no training history to score the run by")
+    return SourcingModel.load(directory), config.replace(train={"run_seeds": ()}), meta, seeds[0]
 
 
 def _config_difference(a: Config, b: Config) -> str:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 import torch
+from safetensors.torch import load_file
 
 from annotator.config import Config
 from annotator.errors import ConfigError, SoupError
@@ -53,10 +55,36 @@ def test_greedy_soup_adds_runs_best_first_and_drops_one_that_hurts() -> None:
 
 
 def test_run_seeds_config() -> None:
-    config = Config.from_dict({"train": {"run_seeds": [3, 4]}})
-    assert config.train.run_seeds == (3, 4)
+    config = Config.from_dict({"train": {"run_seeds": [4, 3]}})
+    assert config.train.run_seeds == (3, 4)  # in seed order, however listed
     with pytest.raises(ConfigError, match="repeats"):
         Config.from_dict({"train": {"run_seeds": [3, 3]}})
+    for bad in ("13", [-1], [2**32], [1.5], [True]):
+        with pytest.raises(ConfigError, match="list of integers"):
+            Config.from_dict({"train": {"run_seeds": bad}})
+
+
+def test_scoring_mixtures_leaves_the_runs_weights_alone(tiny_model_dir: Path, small_corpus: Path) -> None:
+    """The soup is the mean of the runs it keeps, even when the first run is the best
+    and is the model that candidate mixtures are scored in."""
+    from annotator.context import context_settings
+    from annotator.corpora.bundled import load_split
+    from annotator.model import SourcingModel
+    from annotator.train import build_examples, soup_runs
+
+    models = [SourcingModel.load(tiny_model_dir) for _ in range(2)]
+    torch.manual_seed(5)
+    with torch.no_grad():
+        for p in models[1].network.parameters():
+            p.add_(torch.randn_like(p) * 0.05)
+    before = [{k: v.clone() for k, v in m.network.state_dict().items()} for m in models]
+    dev = build_examples(load_split(small_corpus, "dev")[:1], context_settings(Config()))
+    model, soup = soup_runs(models, [1.0, 0.0], dev)  # run 0 first, as the best
+    assert [m for m, _ in soup.tried] == [(0,), (0, 1)]
+    assert model is models[0]
+    expected = average_weights([before[i] for i in sorted(soup.members)])
+    assert all(torch.equal(model.network.state_dict()[k], expected[k]) for k in expected)
+    assert all(torch.equal(models[1].network.state_dict()[k], before[1][k]) for k in before[1])
 
 
 def test_runs_trained_apart_soup_into_the_model_one_training_makes(
@@ -67,7 +95,6 @@ def test_runs_trained_apart_soup_into_the_model_one_training_makes(
     config = tiny_train_config.replace(train={"max_train_sentences": 48, "run_seeds": (1, 2)})
     together = train(config, tmp_path / "together")
     assert [r["seed"] for r in together["runs"]] == [1, 2] and "history" not in together
-    assert together["soup"]["seeds"][0] in (1, 2)
     singles = []
     for seed in (2, 1):  # listed out of order on purpose
         singles.append(tmp_path / f"seed{seed}")
@@ -78,6 +105,11 @@ def test_runs_trained_apart_soup_into_the_model_one_training_makes(
     assert [r["model"] for r in apart["runs"]] == [str(singles[1]), str(singles[0])]
     for name in ("network.safetensors", "scorer.json", CONFIG_FILE):
         assert (tmp_path / "apart" / name).read_bytes() == (tmp_path / "together" / name).read_bytes(), name
+    # the soup is the mean of its runs' own weights (scoring mixtures must not change them)
+    runs = {seed: load_file(str(d / "network.safetensors")) for seed, d in zip((2, 1), singles, strict=True)}
+    expected = average_weights([runs[seed] for seed in sorted(together["soup"]["seeds"])])
+    souped = load_file(str(tmp_path / "together" / "network.safetensors"))
+    assert all(torch.equal(souped[k], expected[k]) for k in expected)
     # a single run differs from the soup, so the test can tell them apart
     assert (singles[1] / "network.safetensors").read_bytes() != (
         tmp_path / "apart" / "network.safetensors"
@@ -103,8 +135,40 @@ def test_soup_dirs_refuses_models_that_are_not_runs_of_one_recipe(
         soup_dirs([a, tmp_path], tmp_path / "out")
     with pytest.raises(SoupError, match="without PolNeAR"):
         soup_dirs([a, d], tmp_path / "out", polnear_dir=tmp_path)
+    with pytest.raises(SoupError, match="no bundled corpus at"):
+        soup_dirs([a, d], tmp_path / "out", corpus_dir=tmp_path / "nowhere")
+
+    def variant(source: Path, name: str, **changes: object) -> Path:
+        target = tmp_path / name
+        shutil.copytree(source, target)
+        meta = json.loads((target / TRAINING_FILE).read_text())
+        (target / TRAINING_FILE).write_text(json.dumps({**meta, **changes}))
+        return target
+
+    with pytest.raises(SoupError, match="already a soup of seeds"):
+        soup_dirs([a, variant(d, "soup", run_seeds=[2, 3])], tmp_path / "out")
+    polnear = {"bundled": {}, "polnear_train_silver": {"sha256": "0"}}
+    with pytest.raises(SoupError, match="other corpora"):
+        soup_dirs([a, variant(d, "d_polnear", corpora=polnear)], tmp_path / "out")
+    with pytest.raises(SoupError, match="trained with PolNeAR: give its path"):
+        soup_dirs([variant(a, "a_polnear", corpora=polnear), tmp_path / "d_polnear"], tmp_path / "out")
+    with pytest.raises(SoupError, match="unreadable"):
+        (variant(d, "broken") / TRAINING_FILE).write_text("{")
+        soup_dirs([a, tmp_path / "broken"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    # a model from before run_seeds is one run with train.seed
+    old = variant(a, "old")
+    meta = json.loads((old / TRAINING_FILE).read_text())
+    del meta["run_seeds"]
+    (old / TRAINING_FILE).write_text(json.dumps(meta))
+    saved = json.loads((old / CONFIG_FILE).read_text())
+    del saved["train"]["run_seeds"]
+    (old / CONFIG_FILE).write_text(json.dumps({**saved, "train": {**saved["train"], "seed": 7}}))
+    with pytest.raises(SoupError, match=r"train\.seed = 7"):  # the start weights differ
+        soup_dirs([a, old], tmp_path / "out")
+    (old / CONFIG_FILE).write_text(json.dumps(saved))
+    assert soup_dirs([old, d], tmp_path / "old_soup")["run_seeds"] == [2, 13]
     meta = json.loads((d / TRAINING_FILE).read_text())
     (d / TRAINING_FILE).write_text(json.dumps({**meta, "data_hashes": {"train": "x"}}))
     with pytest.raises(SoupError, match="other bundled data"):
         soup_dirs([a, d], tmp_path / "out")
-    assert not (tmp_path / "out").exists()

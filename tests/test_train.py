@@ -12,8 +12,6 @@ from annotator.pipeline import CONFIG_FILE, Annotator
 from annotator.report import write_report
 from annotator.train import train
 
-ROOT = Path(__file__).resolve().parents[1]
-
 
 def test_train_then_eval(tiny_train_config: Config, small_corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "model"
@@ -46,7 +44,7 @@ def test_train_then_eval(tiny_train_config: Config, small_corpus: Path, tmp_path
     metrics = {"model_name": "tiny", "created": "now", "eval_seconds": 1.0, "bundled": result, "soup": soup}
     write_report(metrics, tmp_path / "report", out)
     assert (
-        "runs with seeds 2, 1 (greedy soup; selection score of each mixture tried: 2: 0.4000, 2+1: 0.5000)"
+        "the runs with seeds 2, 1 (selection score of each mixture tried: 2: 0.4000, 2+1: 0.5000)"
         in (tmp_path / "report" / "report.md").read_text()
     )
     assert (tmp_path / "report" / "reliability.png").stat().st_size > 1000
@@ -57,14 +55,15 @@ def test_same_seed_same_predictions(tiny_train_config: Config, small_corpus: Pat
     config = tiny_train_config.replace(train={"max_train_sentences": 48})
     texts = [a["text"] for a in load_split(small_corpus, "test")]
     runs = []
-    for k in range(2):
-        train(config, tmp_path / f"m{k}")
+    for k, run_seeds in enumerate(((), (), (config.train.seed,))):  # [seed] is the default's one run
+        train(config.replace(train={"run_seeds": run_seeds}), tmp_path / f"m{k}")
         annotator = Annotator.from_dir(tmp_path / f"m{k}")
         runs.append([(s.label, s.probabilities, s.score) for a in annotator.pipe(texts) for s in a.sentences])
-    assert runs[0] == runs[1]
-    assert (tmp_path / "m0" / "network.safetensors").read_bytes() == (
-        tmp_path / "m1" / "network.safetensors"
-    ).read_bytes()
+    assert runs[0] == runs[1] == runs[2]
+    for k in (1, 2):
+        assert (tmp_path / "m0" / "network.safetensors").read_bytes() == (
+            tmp_path / f"m{k}" / "network.safetensors"
+        ).read_bytes()
 
 
 def test_train_with_polnear_holds_out_selection_articles(tiny_train_config: Config, tmp_path: Path) -> None:

@@ -22,12 +22,13 @@ def main() -> int:
     parser.add_argument(
         "--polnear", default=None, help="PolNeAR checkout, if the models were trained with it"
     )
+    parser.add_argument("--corpus", default=None, help="the bundled corpus here (default: the first model's)")
     args = parser.parse_args()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stdout
     )
     try:
-        meta = soup_dirs(args.models, args.out, polnear_dir=args.polnear)
+        meta = soup_dirs(args.models, args.out, polnear_dir=args.polnear, corpus_dir=args.corpus)
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -36,7 +36,8 @@ def main() -> int:
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(json.dumps({k: meta[k] for k in ("history", "train_seconds", "corpora")}, indent=2))
+    keys = ("history", "soup", "train_seconds", "corpora")  # a soup has each run's history instead
+    print(json.dumps({k: meta[k] for k in keys if k in meta}, indent=2))
     print(f"model written to {args.out}; run `make eval` for the report")
     return 0
 
