@@ -92,7 +92,7 @@ NON_CLAIM_CUES: frozenset[str] = frozenset(
     meet met authorize authorized authorise authorised seem seems seemed appear appears
     appeared""".split()
 )
-_AUXILIARIES = frozenset(
+AUXILIARIES = frozenset(
     """has have had is was were are be been being to will would did does do not also
     first already just then again""".split()
 )
@@ -101,7 +101,7 @@ _AUXILIARIES = frozenset(
 def is_non_claim_cue(cue: str) -> bool:
     """Whether a cue only reports an act ("has endorsed", "voted for") or an appearance
     ("seemed"), so the words around it are the reporter's, not a cited claim."""
-    words = [w for w in re.findall(r"[a-z]+", cue.lower()) if w not in _AUXILIARIES]
+    words = [w for w in re.findall(r"[a-z]+", cue.lower()) if w not in AUXILIARIES]
     words = [w for w in words if w not in {"for", "against", "on", "by"}]
     return bool(words) and all(w in NON_CLAIM_CUES for w in words)
 

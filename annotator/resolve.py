@@ -18,11 +18,14 @@ from dataclasses import dataclass
 
 from annotator.cues import (
     ANONYMOUS_TYPES,
+    AUXILIARIES,
     ON_RECORD_TYPES,
+    ROLE_NOUNS,
     SourceType,
     classify_source,
     count_sources,
     find_anonymity_phrases,
+    find_cues,
     find_weasels,
     head_noun,
     reference_kind,
@@ -164,22 +167,101 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     (:func:`weakest_source`); and an ``anonymous`` sentence whose most confident
     source names someone identifiable ("The United States has warned X, and both
     Chinese and US officials say Y") takes its most confident unnamed source
-    instead, with the cue nearest to it.
+    instead, with the cue nearest to it. When the tagger marked no unnamed source at
+    all, the cue rules may find one it missed (:func:`unnamed_subject`).
     """
     mixed = weakest_source(label, runs, text)
     if mixed is not None:
         return "anonymous", *mixed
     sources = by_confidence(runs, "source", text)
-    if (
-        label != "anonymous"
-        or not sources
-        or classify_source(_words(sources[0], text)) not in ON_RECORD_TYPES
-    ):
+    if label != "anonymous" or any(_unnamed(_words(r, text)) for r in sources[:1]):
         return None
+    named = bool(sources) and classify_source(_words(sources[0], text)) in ON_RECORD_TYPES
     for r in sources[1:]:
-        if _unnamed(_words(r, text)):
-            return "anonymous", r, nearest_run(runs, "cue", r[1], r[2])
+        if not _unnamed(_words(r, text)):
+            continue
+        cue = nearest_run(runs, "cue", r[1], r[2])
+        if named:
+            return "anonymous", r, cue
+        # the first source is a pronoun or description ("The administration", "he"), which may
+        # itself be the unnamed one: another source decides only with a claim of its own, and
+        # only an indefinite one ("US officials", "a diplomat"), not a description that may
+        # stand for someone named ("the computer specialist would assert")
+        if not _indefinite(r, text):
+            continue
+        own = _own_cue(r, sources[0], [*(c for c in runs if c[0] == "cue"), *_rule_cues(text)])
+        if own is not None:
+            return "anonymous", r, own
+    found = unnamed_subject(text, runs)
+    return ("anonymous", *found) if found else None
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()—–\"“”]|\b(?:but|and|or|while|although|though|whereas|yet|because|since|as|that|which|who|"
+    r"after|before|when|if)\b",
+    re.IGNORECASE,
+)
+_PASSIVE = frozenset("been being was were is are be".split())
+_ADVERBS = frozenset("repeatedly previously privately publicly long often recently still also".split())
+SUBJECT_WORDS = 5
+"""At most this many words make an unnamed subject found by the cue rules ("senior US defense officials")."""
+
+
+def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
+    """An unnamed source the tagger missed: the subject of a reporting cue that no cue
+    run covers, when it ends in a role noun and names no one ("… but US officials have
+    stressed"). Runs found this way score 0: they come from rules, not the tagger.
+
+    Used only for a sentence the label head calls anonymous whose marked sources all
+    name someone, so the span shown is the one the label rests on (data card decision 9).
+    """
+    cue_runs = [r for r in runs if r[0] == "cue"]
+    for a, b, _ in find_cues(text):
+        if any(r[1] < b and a < r[2] for r in cue_runs):
+            continue
+        before = text[:a]
+        breaks = list(_CLAUSE_BREAK.finditer(before))
+        lo = breaks[-1].end() if breaks else 0
+        words = list(re.finditer(r"\S+", before[lo:]))
+        between = []
+        while words and words[-1].group(0).lower() in AUXILIARIES | _ADVERBS:
+            between.append(words.pop().group(0).lower())
+        if _PASSIVE & set(between):  # "staff had been told": told, not telling
+            continue
+        if not words or len(words) > SUBJECT_WORDS or words[-1].group(0).lower() not in ROLE_NOUNS:
+            continue
+        start, end = lo + words[0].start(), lo + words[-1].end()
+        if any(r[1] < end and start < r[2] for r in runs):  # part of what the tagger marked
+            continue
+        if _unnamed(text[start:end]):
+            return ("source", start, end, 0.0), ("cue", a, b, 0.0)
     return None
+
+
+_INDEFINITE_START = re.compile(r"(?:a|an|one|another|some|several|two|three)\b", re.IGNORECASE)
+
+
+def _indefinite(run: Run, text: str) -> bool:
+    """Plural ("US officials") or opened by an indefinite word, with nothing definite
+    just before the run ("the computer specialist")."""
+    words = _words(run, text)
+    before = text[: run[1]].split()[-2:]
+    if any(w.lower() in {"the", "this", "that", "his", "her", "its", "their"} for w in before):
+        return False
+    return count_sources(words) >= 2 or bool(_INDEFINITE_START.match(words))
+
+
+def _rule_cues(text: str) -> list[Run]:
+    return [("cue", a, b, 0.0) for a, b, _ in find_cues(text)]
+
+
+def _own_cue(source: Run, first: Run, cues: Sequence[Run]) -> Run | None:
+    """A cue within ``MIXED_CUE_GAP`` of ``source`` and nearer to it than to ``first``."""
+    cue = min(cues, key=lambda c: _gap(c, source[1], source[2]), default=None)
+    if cue is None:
+        return None
+    gap = _gap(cue, source[1], source[2])
+    return cue if gap <= MIXED_CUE_GAP and gap < _gap(cue, first[1], first[2]) else None
 
 
 def _unnamed(words: str) -> bool:

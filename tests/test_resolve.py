@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.resolve import deciding_source, nearest_run, weakest_source
+from annotator.resolve import deciding_source, nearest_run, unnamed_subject, weakest_source
 from annotator.spans import Run
 
 TEXT = "The United States has warned China and both Chinese and US officials say Beijing held back"
@@ -68,7 +68,6 @@ def test_an_anonymous_sentence_names_its_unnamed_source_not_the_named_one() -> N
     [
         # the unnamed source is already the most confident one
         ("anonymous", [_run("source", "both Chinese and US officials", 0.99), SAY, NAMED, WARNED]),
-        ("anonymous", [NAMED, WARNED]),  # no unnamed source to name: the label head's output stands
         ("anonymous", [_run("source", "US officials", 0.99), SAY]),
         ("reporter", [NAMED, WARNED, UNNAMED, SAY]),
         ("on_record", [NAMED, WARNED]),
@@ -100,3 +99,51 @@ def test_a_description_of_the_first_source_is_not_a_second_source(clause: str) -
         _run("cue", "said", 0.99, text),
     ]
     assert weakest_source("on_record", runs, text) is None
+
+
+SEED = (
+    "The administration hopes that such dialogue can help contain tensions "
+    "but US officials have stressed they will still press on concerns."
+)
+ADMIN, HOPES = _run("source", "The administration", 0.98, SEED), _run("cue", "hopes", 0.99, SEED)
+
+
+def _words(found: tuple[Run, ...] | None, text: str) -> list[str] | None:
+    return None if found is None else [text[r[1] : r[2]] for r in found]
+
+
+def test_the_cue_rules_find_an_unnamed_subject_the_tagger_missed() -> None:
+    assert _words(unnamed_subject(SEED, [ADMIN, HOPES]), SEED) == ["US officials", "stressed"]
+    decided = deciding_source("anonymous", [ADMIN, HOPES], SEED)
+    assert decided is not None and _words(decided[1:], SEED) == ["US officials", "stressed"]
+    assert decided[1][3] == 0.0  # found by rules, not scored by the tagger
+    # without the tagger's runs nothing stops at "and": the nearest clause is taken
+    assert _words(unnamed_subject(TEXT, [NAMED, WARNED]), TEXT) == ["US officials", "say"]
+
+
+@pytest.mark.parametrize(
+    ("text", "runs"),
+    [
+        (
+            "They said staff had been told to prioritise households.",
+            [("source", 0, 4, 0.9), ("cue", 5, 9, 0.9)],
+        ),
+        ("Residents had been told by officials to leave.", []),  # passive: the residents were told
+        ("The plan that the city council passed says rents will rise.", []),  # no role noun
+        ("Many long serving senior party officials said it was over.", []),  # too long
+        ("Officials in Kyiv said it was over.", [("cue", 19, 23, 0.9)]),  # the tagger has that cue
+    ],
+)
+def test_the_cue_rules_find_nothing_where_there_is_no_unnamed_subject(text: str, runs: list[Run]) -> None:
+    assert unnamed_subject(text, runs) is None
+
+
+def test_a_described_first_source_gives_way_only_to_an_indefinite_source_with_its_own_cue() -> None:
+    officials = _run("source", "officials", 0.6, SEED)
+    decided = deciding_source("anonymous", [ADMIN, HOPES, officials], SEED)
+    assert decided is not None and _words(decided[1:], SEED) == ["officials", "stressed"]
+    text = "Warnings from his attorney said the computer specialist would assert his rights."
+    runs = [_run("source", "his attorney", 0.9, text), _run("cue", "said", 0.9, text)]
+    specialist = _run("source", "specialist", 0.6, text)
+    # "the computer specialist" may stand for someone named: the first source stands
+    assert deciding_source("anonymous", [*runs, specialist], text) is None
