@@ -9,6 +9,9 @@ POLNEAR_DIR ?=
 SAMPLE ?= data/sample_article.txt
 CORPUS := data/corpus/train.jsonl data/corpus/dev.jsonl data/corpus/calib.jsonl data/corpus/test.jsonl
 POLNEAR_ARG := $(if $(POLNEAR_DIR),--polnear $(POLNEAR_DIR),)
+# RUN_SEEDS="13 14": one fine-tuning run per seed, averaged into one model (train.run_seeds)
+RUN_SEEDS ?=
+RUN_SEEDS_ARG := $(if $(RUN_SEEDS),--run-seeds $(RUN_SEEDS),)
 # the bundled-only model's report, which a PolNeAR-trained model's bundled score is compared with
 REFERENCE ?= eval/reports/default/metrics.json
 export PYTHONHASHSEED := 0
@@ -44,8 +47,8 @@ data-check: $(VENV)/.installed ## Validate the corpus: schema, offsets, splits, 
 $(MODEL_DIR)/network.safetensors: $(CORPUS) $(CONFIG) | $(VENV)/.installed
 	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG)
 
-train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/default (POLNEAR_DIR=... to mix in PolNeAR)
-	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG)
+train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)
+	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
 eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
 	$(PY) eval/evaluate.py --model $(MODEL_DIR) $(POLNEAR_ARG) --reference $(REFERENCE)

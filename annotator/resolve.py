@@ -187,7 +187,7 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
         # itself be the unnamed one: another source decides only with a claim of its own, and
         # only an indefinite one ("US officials", "a diplomat"), not a description that may
         # stand for someone named ("the computer specialist would assert")
-        if not _indefinite(r, text):
+        if not _indefinite(r, text) or _quoted(text, r[1]):
             continue
         own = _own_cue(r, sources[0], [*(c for c in runs if c[0] == "cue"), *_rule_cues(text)])
         if own is not None:
@@ -233,6 +233,8 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
         start, end = lo + words[0].start(), lo + words[-1].end()
         if any(r[1] < end and start < r[2] for r in runs):  # part of what the tagger marked
             continue
+        if _quoted(text, start):  # "… that people thought was there," the person said
+            continue
         if _unnamed(text[start:end]):
             return ("source", start, end, 0.0), ("cue", a, b, 0.0)
     return None
@@ -249,6 +251,12 @@ def _indefinite(run: Run, text: str) -> bool:
     if any(w.lower() in {"the", "this", "that", "his", "her", "its", "their"} for w in before):
         return False
     return count_sources(words) >= 2 or bool(_INDEFINITE_START.match(words))
+
+
+def _quoted(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies inside a quotation: words quoted are content, not a source."""
+    before = text[:pos]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
 def _rule_cues(text: str) -> list[Run]:

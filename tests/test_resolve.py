@@ -132,6 +132,7 @@ def test_the_cue_rules_find_an_unnamed_subject_the_tagger_missed() -> None:
         ("The plan that the city council passed says rents will rise.", []),  # no role noun
         ("Many long serving senior party officials said it was over.", []),  # too long
         ("Officials in Kyiv said it was over.", [("cue", 19, 23, 0.9)]),  # the tagger has that cue
+        ('"There was no money that officials said was there," he said.', []),  # quoted content
     ],
 )
 def test_the_cue_rules_find_nothing_where_there_is_no_unnamed_subject(text: str, runs: list[Run]) -> None:
@@ -147,3 +148,7 @@ def test_a_described_first_source_gives_way_only_to_an_indefinite_source_with_it
     specialist = _run("source", "specialist", 0.6, text)
     # "the computer specialist" may stand for someone named: the first source stands
     assert deciding_source("anonymous", [*runs, specialist], text) is None
+    quote = "“There just wasn't money that people thought was there,” the person said."
+    runs = [_run("source", "the person", 0.9, quote), _run("cue", "said", 0.9, quote)]
+    people = _run("source", "people", 0.6, quote)
+    assert deciding_source("anonymous", [*runs, people], quote) is None  # quoted content is no source

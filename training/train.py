@@ -19,6 +19,9 @@ def main() -> int:
     parser.add_argument("--polnear", default=None, help="PolNeAR checkout: mix its train split in")
     parser.add_argument("--epochs", type=int, default=None, help="override train.epochs")
     parser.add_argument("--max-train-sentences", type=int, default=None, help="cap (smoke runs)")
+    parser.add_argument(
+        "--run-seeds", type=int, nargs="+", default=None, help="override train.run_seeds (a soup of runs)"
+    )
     args = parser.parse_args()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stdout
@@ -30,6 +33,8 @@ def main() -> int:
             overrides["epochs"] = args.epochs
         if args.max_train_sentences is not None:
             overrides["max_train_sentences"] = args.max_train_sentences
+        if args.run_seeds is not None:
+            overrides["run_seeds"] = args.run_seeds
         if overrides:
             config = config.replace(train=overrides)
         meta = train(config, args.out, polnear_dir=args.polnear)
