@@ -154,6 +154,7 @@ class SourcingScorer:
             "coef": [self.coef_.tolist()],
             "intercept": [self.intercept_],
         }
+        Path(directory).mkdir(parents=True, exist_ok=True)  # as SourcingModel.save does
         (Path(directory) / SCORER_FILE).write_text(json.dumps(payload, indent=2))
 
     @classmethod

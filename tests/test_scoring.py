@@ -65,11 +65,12 @@ def test_relabelling_classes_mirrors_the_score() -> None:
 def test_save_load_roundtrip_is_exact(tmp_path: Path) -> None:
     ev, y, _ = synthetic(500, 4)
     scorer = SourcingScorer(C=0.5).fit(ev, y)
-    scorer.save(tmp_path)
-    loaded = SourcingScorer.load(tmp_path)
+    directory = tmp_path / "new" / "model"  # made if missing, as for the model's own files
+    scorer.save(directory)
+    loaded = SourcingScorer.load(directory)
     assert loaded.C == 0.5
     assert np.array_equal(scorer.predict_proba(ev), loaded.predict_proba(ev))
-    assert "sklearn_version" in (tmp_path / "scorer.json").read_text()
+    assert "sklearn_version" in (directory / "scorer.json").read_text()
 
 
 def test_unfitted_scorer_refuses() -> None:
