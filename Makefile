@@ -45,7 +45,7 @@ data-check: $(VENV)/.installed ## Validate the corpus: schema, offsets, splits, 
 	$(PY) training/data_check.py --source data/source --corpus data/corpus
 
 $(MODEL_DIR)/network.safetensors: $(CORPUS) $(CONFIG) | $(VENV)/.installed
-	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG)
+	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
 train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)
 	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)

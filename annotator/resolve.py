@@ -174,8 +174,11 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     if mixed is not None:
         return "anonymous", *mixed
     sources = by_confidence(runs, "source", text)
-    if label != "anonymous" or any(_unnamed(_words(r, text)) for r in sources[:1]):
+    if label != "anonymous" or (sources and _unnamed(_words(sources[0], text))):
         return None
+    first_kind = reference_kind(_words(sources[0], text)) if sources else None
+    if first_kind in _PRONOUN_KINDS and len(_words(sources[0], text).split()) == 1:
+        return None  # "he", "they": resolution decides who that is, and so the label
     named = bool(sources) and classify_source(_words(sources[0], text)) in ON_RECORD_TYPES
     for r in sources[1:]:
         if not _unnamed(_words(r, text)):
@@ -183,37 +186,51 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
         cue = nearest_run(runs, "cue", r[1], r[2])
         if named:
             return "anonymous", r, cue
-        # the first source is a pronoun or description ("The administration", "he"), which may
-        # itself be the unnamed one: another source decides only with a claim of its own, and
-        # only an indefinite one ("US officials", "a diplomat"), not a description that may
-        # stand for someone named ("the computer specialist would assert")
+        # the first source is a description ("The administration"), which may itself be
+        # the unnamed one: another source decides only with a claim of its own, and only an
+        # indefinite one ("US officials", "a diplomat"), not a description that may stand for
+        # someone named ("the computer specialist would assert")
         if not _indefinite(r, text) or _quoted(text, r[1]):
             continue
-        own = _own_cue(r, sources[0], [*(c for c in runs if c[0] == "cue"), *_rule_cues(text)])
+        own = _own_cue(r, sources[0], [*(c for c in runs if c[0] == "cue"), *_rule_cues(text)], text)
         if own is not None:
             return "anonymous", r, own
+    if any(_unnamed(_words(r, text)) for r in sources):
+        return None
     found = unnamed_subject(text, runs)
     return ("anonymous", *found) if found else None
 
 
+_PRONOUN_KINDS = frozenset({"person", "people"})
+_BOUND = r"(?<![\w'’-])(?:{})(?![\w'’-])"  # whole words: "That's" holds no "that"
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()—–\"“”]|\b(?:but|and|or|while|although|though|whereas|yet|because|since|as|that|which|who|"
-    r"after|before|when|if)\b",
+    r"[,;:()—–\"“”]|"
+    + _BOUND.format("but|and|or|while|although|though|whereas|yet|because|since|as|after|before|when|if"),
     re.IGNORECASE,
 )
-_PASSIVE = frozenset("been being was were is are be".split())
+_NOT_IN_SUBJECT = frozenset(
+    """who whom whose which that of on in at by for with from to into about over under during
+    since yesterday today tomorrow tonight week weekend month year morning afternoon evening night
+    monday tuesday wednesday thursday friday saturday sunday last next meanwhile however now then
+    later separately what how why where""".split()
+)
+_BE = frozenset("been being was were is are be".split())
 _ADVERBS = frozenset("repeatedly previously privately publicly long often recently still also".split())
+_SKIPPED = AUXILIARIES | _ADVERBS
 SUBJECT_WORDS = 5
 """At most this many words make an unnamed subject found by the cue rules ("senior US defense officials")."""
 
 
 def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
-    """An unnamed source the tagger missed: the subject of a reporting cue that no cue
-    run covers, when it ends in a role noun and names no one ("… but US officials have
-    stressed"). Runs found this way score 0: they come from rules, not the tagger.
+    """An unnamed source the tagger missed: the whole subject of a reporting cue that
+    no cue run covers, when it ends in a role noun and names no one ("… but US officials
+    have stressed"). Runs found this way score 0: they come from rules, not the tagger.
 
-    Used only for a sentence the label head calls anonymous whose marked sources all
-    name someone, so the span shown is the one the label rests on (data card decision 9).
+    Used for a sentence the label head calls anonymous when no source the tagger marked
+    names no one (and the first is not a bare pronoun), so the span shown is the one the
+    label rests on (data card decisions 9 and 18). Conservative by design: a subject with
+    a preposition, time word or relative clause in it ("On Tuesday officials said") is left
+    alone rather than guessed at.
     """
     cue_runs = [r for r in runs if r[0] == "cue"]
     for a, b, _ in find_cues(text):
@@ -224,11 +241,14 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
         lo = breaks[-1].end() if breaks else 0
         words = list(re.finditer(r"\S+", before[lo:]))
         between = []
-        while words and words[-1].group(0).lower() in AUXILIARIES | _ADVERBS:
+        while words and words[-1].group(0).lower() in _SKIPPED:
             between.append(words.pop().group(0).lower())
-        if _PASSIVE & set(between):  # "staff had been told": told, not telling
+        if _BE & set(between) and not text[a:b].lower().endswith("ing"):  # "staff had been told"
             continue
-        if not words or len(words) > SUBJECT_WORDS or words[-1].group(0).lower() not in ROLE_NOUNS:
+        names = [w.group(0).lower().strip(".,'’") for w in words]
+        if not names or len(names) > SUBJECT_WORDS or names[-1] not in ROLE_NOUNS:
+            continue
+        if _NOT_IN_SUBJECT & set(names) or any("'" in n or "’" in n for n in names):  # "That's what"
             continue
         start, end = lo + words[0].start(), lo + words[-1].end()
         if any(r[1] < end and start < r[2] for r in runs):  # part of what the tagger marked
@@ -241,35 +261,52 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
 
 
 _INDEFINITE_START = re.compile(r"(?:a|an|one|another|some|several|two|three)\b", re.IGNORECASE)
+_DEFINITE = frozenset("the this these those his her its their our my your".split())
 
 
 def _indefinite(run: Run, text: str) -> bool:
     """Plural ("US officials") or opened by an indefinite word, with nothing definite
-    just before the run ("the computer specialist")."""
+    opening it or just before it ("the computer specialist", "his aides")."""
     words = _words(run, text)
-    before = text[: run[1]].split()[-2:]
-    if any(w.lower() in {"the", "this", "that", "his", "her", "its", "their"} for w in before):
+    if any(w.lower() in _DEFINITE for w in [*text[: run[1]].split()[-2:], *words.split()[:1]]):
         return False
     return count_sources(words) >= 2 or bool(_INDEFINITE_START.match(words))
 
 
 def _quoted(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies inside a quotation: words quoted are content, not a source."""
-    before = text[:pos]
-    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+    """Whether ``pos`` lies inside a quotation (quoted words are content, not a source),
+    including one opened in an earlier sentence and closed in this one. A straight
+    quote opens when it starts the text or follows a space or bracket, and closes otherwise."""
+    marks = [
+        (
+            m.start(),
+            m.group(0) == "“"
+            or (m.group(0) == '"' and (m.start() == 0 or text[m.start() - 1] in " \t\n([{—–")),
+        )
+        for m in re.finditer(r'[“”"]', text)
+    ]
+    depth_before = sum(1 if opens else -1 for i, opens in marks if i < pos)
+    depth_after = sum(1 if opens else -1 for i, opens in marks if i >= pos)
+    return depth_before > 0 or depth_after < 0
 
 
 def _rule_cues(text: str) -> list[Run]:
     return [("cue", a, b, 0.0) for a, b, _ in find_cues(text)]
 
 
-def _own_cue(source: Run, first: Run, cues: Sequence[Run]) -> Run | None:
-    """A cue within ``MIXED_CUE_GAP`` of ``source`` and nearer to it than to ``first``."""
+def _own_cue(source: Run, first: Run, cues: Sequence[Run], text: str) -> Run | None:
+    """A cue of ``source``'s own: within ``MIXED_CUE_GAP`` of it, nearer to it than to
+    ``first``, and after it, or before it only where the order is inverted ("…, said two
+    officials"), so the object of the first source's verb ("has told US officials") is not one."""
     cue = min(cues, key=lambda c: _gap(c, source[1], source[2]), default=None)
     if cue is None:
         return None
     gap = _gap(cue, source[1], source[2])
-    return cue if gap <= MIXED_CUE_GAP and gap < _gap(cue, first[1], first[2]) else None
+    if gap > MIXED_CUE_GAP or gap >= _gap(cue, first[1], first[2]):
+        return None
+    if cue[2] <= source[1] and not text[: cue[1]].rstrip().endswith((",", "”", '"', "—")):
+        return None
+    return cue
 
 
 def _unnamed(words: str) -> bool:

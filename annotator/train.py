@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import json
 import logging
+import math
 import random
 import time
 from collections.abc import Mapping, Sequence
@@ -374,7 +375,13 @@ def _soup(
     were listed or trained (one ``make train``, or one machine per seed and :func:`soup_dirs`)."""
     order = sorted(range(len(runs)), key=lambda i: runs[i]["seed"])
     models, runs = [models[i] for i in order], [runs[i] for i in order]
-    best = [max(h["selection"] for h in run["history"]) for run in runs]
+    # a run's score is its best epoch's; a NaN anywhere (nothing to select on) stays NaN
+    best = [
+        math.nan
+        if any(math.isnan(h["selection"]) for h in run["history"])
+        else max(h["selection"] for h in run["history"])
+        for run in runs
+    ]
     model, soup = soup_runs(models, best, data.dev, data.selection)
     seeds = [run["seed"] for run in runs]
     record = {
