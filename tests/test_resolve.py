@@ -171,12 +171,8 @@ def test_the_rules_find_a_subject_that_is_no_passive_and_leave_pronouns_to_resol
     assert deciding_source("anonymous", runs, text) is None
     # the object of the first source's verb has no claim of its own
     text = "The administration has told US officials that talks will resume."
-    runs = [
-        _run("source", "The administration", 0.9, text),
-        _run("cue", "has told", 0.9, text),
-        _run("source", "US officials", 0.5, text),
-    ]
-    assert deciding_source("anonymous", runs, text) is None
+    runs = [_run(k, w, 0.9, text) for k, w in (("source", "The administration"), ("cue", "has told"))]
+    assert deciding_source("anonymous", [*runs, _run("source", "US officials", 0.5, text)], text) is None
     # but an inverted "…, said two officials" is a claim of its own
     text = "The administration hopes for talks, said two officials."
     runs = [_run("source", "The administration", 0.9, text), _run("cue", "hopes", 0.9, text)]
