@@ -30,7 +30,7 @@ from annotator.cues import (
     head_noun,
     reference_kind,
 )
-from annotator.spans import Run, by_confidence, is_relative_pronoun
+from annotator.spans import Run, by_confidence, is_relative_pronoun, overlaps
 
 _PERSON_TYPES = (SourceType.NAMED_PERSON, SourceType.UNNAMED)
 
@@ -174,28 +174,29 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     if mixed is not None:
         return "anonymous", *mixed
     sources = by_confidence(runs, "source", text)
-    if label != "anonymous" or (sources and _unnamed(_words(sources[0], text))):
+    if label != "anonymous":
         return None
-    first_kind = reference_kind(_words(sources[0], text)) if sources else None
-    if first_kind in _PRONOUN_KINDS and len(_words(sources[0], text).split()) == 1:
-        return None  # "he", "they": resolution decides who that is, and so the label
-    named = bool(sources) and classify_source(_words(sources[0], text)) in ON_RECORD_TYPES
-    for r in sources[1:]:
-        if not _unnamed(_words(r, text)):
-            continue
-        cue = nearest_run(runs, "cue", r[1], r[2])
-        if named:
-            return "anonymous", r, cue
-        # the first source is a description ("The administration"), which may itself be
-        # the unnamed one: another source decides only with a claim of its own, and only an
-        # indefinite one ("US officials", "a diplomat"), not a description that may stand for
-        # someone named ("the computer specialist would assert")
-        if not _indefinite(r, text) or _quoted(text, r[1]):
-            continue
-        own = _own_cue(r, sources[0], [*(c for c in runs if c[0] == "cue"), *_rule_cues(text)], text)
+    if sources:
+        first = _words(sources[0], text)
+        if _unnamed(first):
+            return None
+        if reference_kind(first) in _PRONOUN_KINDS and len(first.split()) == 1:
+            return None  # "he", "they": resolution decides who that is, and so the label
+    named = bool(sources) and classify_source(first) in ON_RECORD_TYPES
+    unnamed = [r for r in sources[1:] if _unnamed(_words(r, text))]
+    if named and unnamed:
+        return "anonymous", unnamed[0], nearest_run(runs, "cue", unnamed[0][1], unnamed[0][2])
+    # the first source is a description ("The administration"), which may itself be the
+    # unnamed one: another source decides only with a claim of its own, and only an
+    # indefinite one ("US officials", "a diplomat"), not a description that may stand for
+    # someone named ("the computer specialist would assert")
+    candidates = [r for r in unnamed if _indefinite(r, text) and not _quoted(text, r[1])]
+    cues = [*(c for c in runs if c[0] == "cue"), *_rule_cues(text)] if candidates else []
+    for r in candidates:
+        own = _own_cue(r, sources[0], cues, text)
         if own is not None:
             return "anonymous", r, own
-    if any(_unnamed(_words(r, text)) for r in sources):
+    if unnamed:
         return None
     found = unnamed_subject(text, runs)
     return ("anonymous", *found) if found else None
@@ -234,7 +235,7 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
     """
     cue_runs = [r for r in runs if r[0] == "cue"]
     for a, b, _ in find_cues(text):
-        if any(r[1] < b and a < r[2] for r in cue_runs):
+        if any(overlaps((a, b), r[1:3]) for r in cue_runs):
             continue
         before = text[:a]
         breaks = list(_CLAUSE_BREAK.finditer(before))
@@ -251,7 +252,7 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
         if _NOT_IN_SUBJECT & set(names) or any("'" in n or "’" in n for n in names):  # "That's what"
             continue
         start, end = lo + words[0].start(), lo + words[-1].end()
-        if any(r[1] < end and start < r[2] for r in runs):  # part of what the tagger marked
+        if any(overlaps((start, end), r[1:3]) for r in runs):  # part of what the tagger marked
             continue
         if _quoted(text, start):  # "… that people thought was there," the person said
             continue

@@ -245,8 +245,10 @@ def soup_runs(
         return selection_scores(model, dev_examples, extra_dev)["selection"]
 
     model = models[0]
-    # copies: a state dict shares its model's tensors, which scoring a mixture overwrites
-    states = [copy.deepcopy(m.network.state_dict()) for m in models]
+    # mixtures are scored in the first run's model, whose state dict shares its tensors:
+    # that one is copied, the others are only read
+    states = [m.network.state_dict() for m in models]
+    states[0] = copy.deepcopy(states[0])
     soup = greedy_soup(states, scores, score)
     model.network.load_state_dict(soup.state)
     model.network.eval()
