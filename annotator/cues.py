@@ -221,6 +221,20 @@ PRONOUNS: frozenset[str] = (
 )
 _PRONOUN_PHRASES = frozenset({"the two", "the three", "the latter", "the former", "each"})
 
+# Words that never open or close the noun phrase naming a source: the decoder trims them
+# off a span's edges ("even Obama", "among Republican Party leaders", "The Trump campaign on").
+PREPOSITIONS = frozenset(
+    """about after against among at before by during for from in into like of on over per
+    since through to toward towards under until upon via with within without""".split()
+)
+SUBORDINATORS = frozenset("although as because if once though unless when whereas while".split())
+FOCUS_ADVERBS = frozenset("even also soon now still just then meanwhile".split())
+# Capitalised words that end a name rather than continue it ("Trump Tuesday", "Obama in May").
+CALENDAR_WORDS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december""".split()
+)
+
 _DEFINITE = frozenset("the this that these those".split())
 _POSSESSIVE_PRONOUNS = frozenset("his her their its our my your".split())
 _INDEFINITE = frozenset("a an another".split())

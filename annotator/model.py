@@ -23,6 +23,7 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
+from annotator.cues import PRONOUNS
 from annotator.errors import ModelNotFoundError
 from annotator.spans import (
     Run,
@@ -32,8 +33,9 @@ from annotator.spans import (
     widen,
     with_determiner,
     with_first_conjunct,
+    with_rest_of_name,
     with_title,
-    without_relative_pronoun,
+    without_edge_words,
 )
 from annotator.types import LABEL_NAMES
 
@@ -371,7 +373,9 @@ def decode_runs(
     A span's score is its tokens' mean mass; it is widened to whole words,
     trimmed of edge punctuation, closed over a bracket it opened ("(R-S.C.)")
     and, for a source, given its first conjunct ("Chinese and US officials"),
-    title ("Mr. Xi") and determiner, and cut before a trailing relative pronoun ("who").
+    title ("Mr. Xi"), the rest of a name it stops inside ("Donald" of "Donald
+    Trump") and determiner, and cut of words no source opens or closes on
+    ("even Obama", "Mr. Kirk, who", "The Trump campaign on").
     """
     tokens = [i for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)) if t and b > a]
     if not tokens:
@@ -386,6 +390,7 @@ def decode_runs(
         axis=-1,
     )
     choice = mass.argmax(-1)
+    _whole_words(choice, mass, tokens, offsets, text)
     changed = True
     while changed:  # hysteresis: grow runs into weaker neighbours
         changed = False
@@ -407,12 +412,55 @@ def decode_runs(
             b = close_brackets(text, a, b)
             if kinds[k] == "source":
                 a = with_first_conjunct(text, a)
-                b = without_relative_pronoun(text, a, b)
                 a, b = with_title(text, a, b)
-                a = with_determiner(text, a)
+                b = with_rest_of_name(text, a, b)
+                a = with_determiner(text, a)  # "One" of "[One] of the officials" ...
+                a, b = trim(text, *without_edge_words(text, a, b))  # ... before "of" is cut
             runs.append((kinds[k], a, b, float(mass[j : end + 1, k].mean())))
         j = end + 1
     return runs
+
+
+_JOINERS = frozenset("'’-.&")  # inside a word: "candidate’s", "Post-ABC", "U.S.", "AT&T"
+_CLITICS = frozenset({"s", "re", "ll", "ve", "d", "t", "m"})  # "He's", "they're", "don't"
+
+
+def _whole_words(
+    choice: np.ndarray, mass: np.ndarray, tokens: Sequence[int], offsets: Sequence[tuple[int, int]], text: str
+) -> None:
+    """Give every piece of a word the span type one of its pieces has, in place.
+
+    The tagger may mark "s" of "candidate’s" and leave "candidate" out, cutting one
+    span in two. A word is the pieces between whitespace or punctuation other than
+    ``_JOINERS``; a clitic after an apostrophe joins only if marked itself ("He" of
+    "He's" is the source, not "He's")."""
+    word: list[int] = []
+    for j in range(len(tokens) + 1):
+        piece = text[slice(*offsets[tokens[j]])] if j < len(tokens) else " "
+        inside = all(c.isalnum() or c in _JOINERS for c in piece)
+        if inside and word and offsets[tokens[word[-1]]][1] == offsets[tokens[j]][0]:
+            word.append(j)
+            continue
+        _fill_word(choice, mass, word, [text[slice(*offsets[tokens[w]])] for w in word])
+        word = [j] if inside else []
+
+
+def _fill_word(choice: np.ndarray, mass: np.ndarray, word: list[int], pieces: list[str]) -> None:
+    clitic = len(word) > 2 and pieces[-2] in "'’" and pieces[-1].lower() in _CLITICS
+    if clitic and pieces[-3].lower() in PRONOUNS:  # "He's": the clitic is a verb of its own
+        choice[word[-2:]] = 0
+        word, pieces, clitic = word[:-2], pieces[:-2], False
+    marked = [j for j, t in zip(word, pieces, strict=True) if choice[j] and t[-1].isalnum()]
+    spelled = [j for j, t in zip(word, pieces, strict=True) if t[-1].isalnum()]
+    if not marked or len(marked) == len(spelled):
+        return
+    last = spelled[-1]  # a full stop after "Rubio" ends the sentence, not the name ...
+    if pieces[-1] == "." and "." in pieces[:-1]:  # ... but is part of "U.S."
+        last = word[-1]
+    if clitic and marked[-1] < word[-2]:  # "Clinton's going", unless the tagger marks "s"
+        last = word[-3]
+    span = list(range(spelled[0], last + 1))
+    choice[span] = max({int(choice[j]) for j in marked}, key=lambda k: mass[word, k].sum())
 
 
 def best_spans(runs: Sequence[Run], text: str) -> dict[str, tuple[int, int, float]]:

@@ -19,7 +19,10 @@ from dataclasses import dataclass
 from annotator.cues import (
     ANONYMOUS_TYPES,
     AUXILIARIES,
+    CALENDAR_WORDS,
     ON_RECORD_TYPES,
+    PREPOSITIONS,
+    RELATIVE_PRONOUNS,
     ROLE_NOUNS,
     SourceType,
     classify_source,
@@ -209,11 +212,14 @@ _CLAUSE_BREAK = re.compile(
     + _BOUND.format("but|and|or|while|although|though|whereas|yet|because|since|as|after|before|when|if"),
     re.IGNORECASE,
 )
-_NOT_IN_SUBJECT = frozenset(
-    """who whom whose which that of on in at by for with from to into about over under during
-    since yesterday today tomorrow tonight week weekend month year morning afternoon evening night
-    monday tuesday wednesday thursday friday saturday sunday last next meanwhile however now then
-    later separately what how why where""".split()
+_NOT_IN_SUBJECT = (
+    RELATIVE_PRONOUNS
+    | PREPOSITIONS
+    | CALENDAR_WORDS
+    | frozenset(
+        """yesterday today tomorrow tonight week weekend month year morning afternoon evening
+        night last next meanwhile however now then later separately what how why where""".split()
+    )
 )
 _BE = frozenset("been being was were is are be".split())
 _ADVERBS = frozenset("repeatedly previously privately publicly long often recently still also".split())

@@ -14,13 +14,31 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from annotator.cues import DETERMINERS, RELATIVE_PRONOUNS, TITLE_ABBREVIATIONS
+from annotator.cues import (
+    CALENDAR_WORDS,
+    DETERMINERS,
+    FOCUS_ADVERBS,
+    PREPOSITIONS,
+    RELATIVE_PRONOUNS,
+    REPORTING_VERBS,
+    SUBORDINATORS,
+    TITLE_ABBREVIATIONS,
+)
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(DETERMINERS) + r")\s+$", re.IGNORECASE)
 _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
-# lower case only: "a spokesman for the WHO" names the World Health Organization
-_RELATIVE_AT_END = re.compile(r"[\s,]+(?:" + "|".join(sorted(RELATIVE_PRONOUNS)) + r")$")
+_OPENING_WORD = re.compile(r"([A-Za-z]+)[\s,]+(?=\S)")
+_CLOSING_WORD = re.compile(r"[\s,]+([a-z]+)$")  # lower case only: "officials at the WHO"
+# A source does not open on these ("even Obama", "among Republican Party leaders",
+# "which Beijing"); "that" and "whose" may ("that official", "whose spokesman"), and
+# "who" opens a relative clause, not a name ("Sunshine, who remains friendly").
+_NOT_OPENING = PREPOSITIONS | SUBORDINATORS | FOCUS_ADVERBS | frozenset({"which"})
+# ... nor close on these ("Mr. Kirk, who", "The Trump campaign on", "Donald Trump, a").
+_NOT_CLOSING = PREPOSITIONS | RELATIVE_PRONOUNS | frozenset({"a", "an", "the", "and", "or", "but"})
+_NEXT_WORD = re.compile(r"[ \t]+([A-Z]\.(?=\s)|[A-Z][\w'’-]*)")  # "J." of "Donald J. Trump"
+_NOT_NAME_END = _NOT_CLOSING | frozenset(DETERMINERS)  # "The" of "The Trump campaign"
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}")
 
 
 Run = tuple[str, int, int, float]
@@ -121,11 +139,42 @@ def with_determiner(text: str, start: int) -> int:
     return m.start() if m else start
 
 
-def without_relative_pronoun(text: str, start: int, end: int) -> int:
-    """End a source before a trailing relative pronoun ("Mr. Kirk, who" is "Mr. Kirk"):
-    both corpora mark the relative clause's "who" as a source of its own, or not at all."""
-    m = _RELATIVE_AT_END.search(text, start, end)
-    return m.start() if m and m.start() > start else end
+def without_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Cut words a noun phrase naming a source neither opens nor closes on.
+
+    The tagger's run may spill over a clause's edge: a trailing relative pronoun
+    ("Mr. Kirk, who" is "Mr. Kirk"; both corpora mark "who" as a source of its own,
+    or not at all), preposition or article ("The Trump campaign on [Tuesday]"),
+    or a leading focus adverb, preposition or subordinator ("even Obama",
+    "among Republican Party leaders"). A span that is only such a word is kept.
+    """
+    while m := _CLOSING_WORD.search(text, start, end):
+        if m.group(1) not in _NOT_CLOSING or m.start() <= start:
+            break
+        end = m.start()
+    while (m := _OPENING_WORD.match(text, start, end)) and m.group(1).lower() in _NOT_OPENING:
+        start = m.end()
+    return start, end
+
+
+def with_rest_of_name(text: str, start: int, end: int) -> int:
+    """End a source that stops inside a name after the name's last capitalised word
+    ("Donald" of "Donald Trump said"), but not on a date or a reporting verb
+    ("Trump Tuesday", "Trump Says"), nor in a title-case headline, where every
+    word is capitalised ("Hillary Just Insulted The Benghazi Victims")."""
+    last = text[start:end].rsplit(maxsplit=1)[-1] if end > start else ""
+    if not last[:1].isupper() or not last[-1].isalnum() or last.lower() in _NOT_NAME_END:
+        return end
+    if not _LOWER_WORD.search(text):  # a title-case headline: every word is capitalised
+        return end
+    while (m := _NEXT_WORD.match(text, end)) and not _ends_name(m.group(1)):
+        end = m.end()
+    return end
+
+
+def _ends_name(word: str) -> bool:
+    lower = word.lower()
+    return word == "I" or re.sub(r"['’]s$", "", lower) in CALENDAR_WORDS or lower in REPORTING_VERBS
 
 
 def is_relative_pronoun(words: str) -> bool:

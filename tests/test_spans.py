@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -12,8 +14,9 @@ from annotator.spans import (
     close_brackets,
     trim,
     with_first_conjunct,
+    with_rest_of_name,
     with_title,
-    without_relative_pronoun,
+    without_edge_words,
 )
 
 
@@ -187,10 +190,105 @@ def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
         ("the official", "the official"),
         ("Whoopi", "Whoopi"),
         ("officials at the WHO", "officials at the WHO"),  # the World Health Organization
+        ("The Trump campaign on", "The Trump campaign"),  # "... on Tuesday responded"
+        ("Donald Trump, a", "Donald Trump"),
+        ("even Obama", "Obama"),
+        ("Even Republicans", "Republicans"),
+        ("among Republican Party leaders", "Republican Party leaders"),
+        ("which Beijing", "Beijing"),
+        ("who remains friendly", "who remains friendly"),  # "who" opens a clause: kept
+        ("that official", "that official"),  # "that" may be a determiner
+        ("whose spokesman", "whose spokesman"),
+        ("on", "on"),  # never cut to nothing
+        ("In-Q-Tel", "In-Q-Tel"),
+        ("Only half a dozen Senate Republicans", "Only half a dozen Senate Republicans"),
     ],
 )
-def test_without_relative_pronoun(text: str, expected: str) -> None:
-    assert text[: without_relative_pronoun(text, 0, len(text))] == expected
+def test_without_edge_words(text: str, expected: str) -> None:
+    a, b = without_edge_words(text, 0, len(text))
+    assert text[a:b] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "expected"),
+    [
+        ("Donald Trump said", "Donald", "Donald Trump"),
+        ("soon Donald J. Trump had declared", "soon Donald", "soon Donald J. Trump"),
+        (
+            "Pfizer chief executive Ian Read said",
+            "Pfizer chief executive Ian",
+            "Pfizer chief executive Ian Read",
+        ),
+        ("Trump Tuesday said", "Trump", "Trump"),  # a date ends a name
+        ("Chris Christie Says he will", "Chris", "Chris Christie"),  # so does a reporting verb
+        ("The Trump campaign said", "The", "The"),  # a determiner is no part of a name
+        ("said officials in Washington", "officials", "officials"),  # not capitalised
+        ("Hillary Just Insulted The Benghazi Victims", "Hillary", "Hillary"),  # title case
+        ("so I said Trump I think", "Trump", "Trump"),
+    ],
+)
+def test_with_rest_of_name(text: str, span: str, expected: str) -> None:
+    start = text.index(span)
+    assert text[start : with_rest_of_name(text, start, start + len(span))] == expected
+
+
+def _pieces(text: str) -> list[tuple[int, int]]:
+    """Offsets as a WordPiece tokenizer gives them: words and single punctuation marks."""
+    return [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tags", "expected"),
+    [
+        # the tagger marks "s" of "candidate’s" but not "candidate": one span, not two
+        (
+            "but the candidate’s friends expect",
+            ["O", "B-source", "O", "O", "I-source", "I-source", "B-cue"],
+            [("source", "the candidate’s friends"), ("cue", "expect")],
+        ),
+        # "He's": the clitic is a verb, never part of the pronoun
+        (
+            "He's telling allies",
+            ["B-source", "O", "B-source", "B-cue", "O"],
+            [("source", "He"), ("cue", "telling")],
+        ),
+        # a closing quotation mark is not inside a word
+        (
+            "“Out!”Former Gov. Jeb Bush said",
+            ["O", "O", "O", "O", "B-source", "I-source", "I-source", "I-source", "I-source", "B-cue"],
+            [("source", "Former Gov. Jeb Bush"), ("cue", "said")],
+        ),
+        # a sentence's full stop is not part of the name before it; "U.S." keeps its own
+        ("said Rubio.", ["B-cue", "B-source", "O"], [("cue", "said"), ("source", "Rubio")]),
+        (
+            "said the U.S. official",
+            ["B-cue", "B-source", "I-source", "O", "O", "O", "I-source"],
+            [("cue", "said"), ("source", "the U.S. official")],
+        ),
+        # an unmarked word between two sources keeps them apart
+        (
+            "officials, Trump said",
+            ["B-source", "O", "B-source", "B-cue"],
+            [("source", "officials"), ("source", "Trump"), ("cue", "said")],
+        ),
+    ],
+)
+def test_decoder_marks_whole_words(text: str, tags: list[str], expected: list[tuple[str, str]]) -> None:
+    pieces = _pieces(text)
+    assert len(pieces) == len(tags)
+    runs = decode_runs(_probs(tags), pieces, [True] * len(tags), text)
+    assert [(kind, text[a:b]) for kind, a, b, _ in runs] == expected
+
+
+def test_decoder_cuts_edge_words_after_taking_the_determiner() -> None:
+    text = "One of the officials said"
+    tags = ["O", "B-source", "I-source", "I-source", "B-cue"]  # "of the officials"
+    spans = decode_spans(_probs(tags), _words(text), [True] * 5, text)
+    assert text[spans["source"][0] : spans["source"][1]] == "One of the officials"
+    text = "The Trump campaign on Tuesday responded"
+    tags = ["B-source", "I-source", "I-source", "I-source", "O", "B-cue"]
+    spans = decode_spans(_probs(tags), _words(text), [True] * 6, text)
+    assert text[spans["source"][0] : spans["source"][1]] == "The Trump campaign"
 
 
 def test_decoder_cuts_a_source_before_who() -> None:
