@@ -224,15 +224,17 @@ _PRONOUN_PHRASES = frozenset({"the two", "the three", "the latter", "the former"
 # Words that never open or close the noun phrase naming a source: the decoder trims them
 # off a span's edges ("even Obama", "among Republican Party leaders", "The Trump campaign on").
 PREPOSITIONS = frozenset(
-    """about after against among at before by during for from in into like of on over per
-    since through to toward towards under until upon via with within without""".split()
+    """about after against among at before by during for from in into like of on over
+    since through to toward towards under until upon with within without""".split()
 )
 SUBORDINATORS = frozenset("although as because if once though unless when whereas while".split())
-FOCUS_ADVERBS = frozenset("even also soon now still just then meanwhile".split())
+FOCUS_ADVERBS = frozenset("even also soon still just meanwhile".split())  # not "then candidate"
+# Words opening a number, which a preposition before it belongs to ("at least three officials").
+QUANTITY_WORDS = frozenset("least most many much more less fewer half nearly almost".split())
 # Capitalised words that end a name rather than continue it ("Trump Tuesday", "Obama in May").
-CALENDAR_WORDS = frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april
-    may june july august september october november december""".split()
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
 )
 
 _DEFINITE = frozenset("the this that these those".split())
@@ -243,6 +245,7 @@ _NUMBERS: dict[str, int] = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "dozen": 12,
     "both": 2, "couple": 2, "pair": 2,
 }  # fmt: skip
+NUMBER_WORDS: frozenset[str] = frozenset(_NUMBERS)
 _MANY = frozenset("several multiple numerous various many dozens handful few".split())
 _VAGUE_QUANTIFIERS = frozenset("some many most few others other all several".split())
 

@@ -390,7 +390,6 @@ def decode_runs(
         axis=-1,
     )
     choice = mass.argmax(-1)
-    _whole_words(choice, mass, tokens, offsets, text)
     changed = True
     while changed:  # hysteresis: grow runs into weaker neighbours
         changed = False
@@ -400,6 +399,7 @@ def decode_runs(
                     choice[j] = choice[nb]
                     changed = True
                     break
+    _whole_words(choice, mass, tokens, offsets, text)  # after growing, which may regrow a clitic
     runs: list[Run] = []
     j = 0
     while j < len(tokens):
@@ -421,46 +421,65 @@ def decode_runs(
     return runs
 
 
-_JOINERS = frozenset("'’-.&")  # inside a word: "candidate’s", "Post-ABC", "U.S.", "AT&T"
+_JOINERS = frozenset("'’-.&")  # between letters, inside a word: "candidate’s", "Post-ABC", "U.S", "AT&T"
 _CLITICS = frozenset({"s", "re", "ll", "ve", "d", "t", "m"})  # "He's", "they're", "don't"
+
+
+def _words(tokens: Sequence[int], offsets: Sequence[tuple[int, int]], text: str) -> list[list[int]]:
+    """Positions in ``tokens`` of the pieces of each word of several pieces: letters and
+    digits joined by single ``_JOINERS`` with no space between, plus the full stop that
+    ends initials ("U.S."). "Trump--who", "officials...who", "Hispanics!”Former" and
+    the full stop after "Rubio" or "MoveOn.org" are not words."""
+    spans = [offsets[i] for i in tokens]
+    pieces = [text[a:b] for a, b in spans]
+    glued = [j > 0 and spans[j - 1][1] == spans[j][0] for j in range(len(spans))]
+    spelled = [p[-1].isalnum() for p in pieces]
+    words: list[list[int]] = []
+    for j in range(len(spans)):
+        joiner = pieces[j] in _JOINERS and glued[j] and j + 1 < len(spans) and glued[j + 1]
+        if joiner and spelled[j - 1] and spelled[j + 1] and words and words[-1][-1] == j - 1:
+            words[-1].append(j)
+        elif spelled[j] and glued[j] and words and words[-1][-1] == j - 1:
+            words[-1].append(j)  # a word piece ("##tle"), or a piece after a joiner
+        elif spelled[j]:
+            words.append([j])
+        elif pieces[j] == "." and glued[j] and words and words[-1][-1] == j - 1:
+            if _initials([pieces[w] for w in words[-1]]):  # "U.S.", not "MoveOn.org."
+                words[-1].append(j)
+    return [w for w in words if len(w) > 1]
+
+
+def _initials(pieces: list[str]) -> bool:
+    """Whether a word is initials with full stops between them ("U.S", "D.C", "Ph.D")."""
+    return "." in pieces and all(len(p) <= 2 for p in pieces if p[-1].isalnum())
 
 
 def _whole_words(
     choice: np.ndarray, mass: np.ndarray, tokens: Sequence[int], offsets: Sequence[tuple[int, int]], text: str
 ) -> None:
-    """Give every piece of a word the span type one of its pieces has, in place.
+    """Give every piece of a word the span type its marked pieces have, in place.
 
     The tagger may mark "s" of "candidate’s" and leave "candidate" out, cutting one
-    span in two. A word is the pieces between whitespace or punctuation other than
-    ``_JOINERS``; a clitic after an apostrophe joins only if marked itself ("He" of
-    "He's" is the source, not "He's")."""
-    word: list[int] = []
-    for j in range(len(tokens) + 1):
-        piece = text[slice(*offsets[tokens[j]])] if j < len(tokens) else " "
-        inside = all(c.isalnum() or c in _JOINERS for c in piece)
-        if inside and word and offsets[tokens[word[-1]]][1] == offsets[tokens[j]][0]:
-            word.append(j)
-            continue
-        _fill_word(choice, mass, word, [text[slice(*offsets[tokens[w]])] for w in word])
-        word = [j] if inside else []
+    span in two, or leave the full stops of "U.S." out. A pronoun's clitic is a verb
+    of its own and is never marked ("He" of "He's" is the source); another clitic
+    joins only if marked itself ("Clinton" of "Clinton's going")."""
+    for word in _words(tokens, offsets, text):
+        pieces = [text[slice(*offsets[tokens[j]])] for j in word]
+        clitic = len(word) > 2 and pieces[-2] in "'’" and pieces[-1].lower() in _CLITICS
+        if clitic and (pieces[-3] == "I" or (pieces[-3].lower() in PRONOUNS and not pieces[-3].isupper())):
+            choice[word[-2:]] = 0
+            word = word[:-2]
+        elif clitic and not choice[word[-1]] and not _continues(choice, word):
+            word = word[:-2]
+        marked = [j for j in word if choice[j]]
+        if marked and len(marked) < len(word):
+            choice[word] = max({int(choice[j]) for j in marked}, key=lambda k: mass[word, k].sum())
 
 
-def _fill_word(choice: np.ndarray, mass: np.ndarray, word: list[int], pieces: list[str]) -> None:
-    clitic = len(word) > 2 and pieces[-2] in "'’" and pieces[-1].lower() in _CLITICS
-    if clitic and pieces[-3].lower() in PRONOUNS:  # "He's": the clitic is a verb of its own
-        choice[word[-2:]] = 0
-        word, pieces, clitic = word[:-2], pieces[:-2], False
-    marked = [j for j, t in zip(word, pieces, strict=True) if choice[j] and t[-1].isalnum()]
-    spelled = [j for j, t in zip(word, pieces, strict=True) if t[-1].isalnum()]
-    if not marked or len(marked) == len(spelled):
-        return
-    last = spelled[-1]  # a full stop after "Rubio" ends the sentence, not the name ...
-    if pieces[-1] == "." and "." in pieces[:-1]:  # ... but is part of "U.S."
-        last = word[-1]
-    if clitic and marked[-1] < word[-2]:  # "Clinton's going", unless the tagger marks "s"
-        last = word[-3]
-    span = list(range(spelled[0], last + 1))
-    choice[span] = max({int(choice[j]) for j in marked}, key=lambda k: mass[word, k].sum())
+def _continues(choice: np.ndarray, word: list[int]) -> bool:
+    """Whether the span a word opens goes on after it ("the UK’s top diplomat")."""
+    after = word[-1] + 1
+    return after < len(choice) and choice[word[0]] != 0 and choice[after] == choice[word[0]]
 
 
 def best_spans(runs: Sequence[Run], text: str) -> dict[str, tuple[int, int, float]]:

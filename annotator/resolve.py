@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from annotator.cues import (
     ANONYMOUS_TYPES,
     AUXILIARIES,
-    CALENDAR_WORDS,
     ON_RECORD_TYPES,
     PREPOSITIONS,
     RELATIVE_PRONOUNS,
     ROLE_NOUNS,
+    SUBORDINATORS,
+    WEEKDAYS,
     SourceType,
     classify_source,
     count_sources,
@@ -209,13 +210,15 @@ _PRONOUN_KINDS = frozenset({"person", "people"})
 _BOUND = r"(?<![\w'’-])(?:{})(?![\w'’-])"  # whole words: "That's" holds no "that"
 _CLAUSE_BREAK = re.compile(
     r"[,;:()—–\"“”]|"
-    + _BOUND.format("but|and|or|while|although|though|whereas|yet|because|since|as|after|before|when|if"),
+    + _BOUND.format(
+        "|".join(sorted(SUBORDINATORS | {"but", "and", "or", "yet", "since", "after", "before"}))
+    ),
     re.IGNORECASE,
 )
 _NOT_IN_SUBJECT = (
     RELATIVE_PRONOUNS
     | PREPOSITIONS
-    | CALENDAR_WORDS
+    | WEEKDAYS
     | frozenset(
         """yesterday today tomorrow tonight week weekend month year morning afternoon evening
         night last next meanwhile however now then later separately what how why where""".split()

@@ -15,20 +15,23 @@ import unicodedata
 from collections.abc import Sequence
 
 from annotator.cues import (
-    CALENDAR_WORDS,
     DETERMINERS,
     FOCUS_ADVERBS,
+    MONTHS,
+    NUMBER_WORDS,
     PREPOSITIONS,
+    QUANTITY_WORDS,
     RELATIVE_PRONOUNS,
     REPORTING_VERBS,
     SUBORDINATORS,
     TITLE_ABBREVIATIONS,
+    WEEKDAYS,
 )
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(DETERMINERS) + r")\s+$", re.IGNORECASE)
 _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
-_OPENING_WORD = re.compile(r"([A-Za-z]+)[\s,]+(?=\S)")
+_OPENING_WORD = re.compile(r"([A-Za-z]+)[\s,]+(?=(\S+))")
 _CLOSING_WORD = re.compile(r"[\s,]+([a-z]+)$")  # lower case only: "officials at the WHO"
 # A source does not open on these ("even Obama", "among Republican Party leaders",
 # "which Beijing"); "that" and "whose" may ("that official", "whose spokesman"), and
@@ -36,9 +39,13 @@ _CLOSING_WORD = re.compile(r"[\s,]+([a-z]+)$")  # lower case only: "officials at
 _NOT_OPENING = PREPOSITIONS | SUBORDINATORS | FOCUS_ADVERBS | frozenset({"which"})
 # ... nor close on these ("Mr. Kirk, who", "The Trump campaign on", "Donald Trump, a").
 _NOT_CLOSING = PREPOSITIONS | RELATIVE_PRONOUNS | frozenset({"a", "an", "the", "and", "or", "but"})
-_NEXT_WORD = re.compile(r"[ \t]+([A-Z]\.(?=\s)|[A-Z][\w'’-]*)")  # "J." of "Donald J. Trump"
+_CLAUSE_SUBJECTS = frozenset("i we you he she they".split())
+# the next word, with the full stop of an initial or "Jr." ("Donald J. Trump", "Donald Trump Jr.")
+_NEXT_WORD = re.compile(r"[ \t]+((?:[^\W\d_][\w'’-]*?)(?:(?<=\b[^\W\d_])\.|(?<=\bJr|\bSr)\.)?)(?![\w'’-])")
 _NOT_NAME_END = _NOT_CLOSING | frozenset(DETERMINERS)  # "The" of "The Trump campaign"
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]{4,}")
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+TITLE_CASE_SHARE = 0.8
+"""A sentence whose long words are this capitalised is a title-case headline."""
 
 
 Run = tuple[str, int, int, float]
@@ -146,15 +153,32 @@ def without_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
     ("Mr. Kirk, who" is "Mr. Kirk"; both corpora mark "who" as a source of its own,
     or not at all), preposition or article ("The Trump campaign on [Tuesday]"),
     or a leading focus adverb, preposition or subordinator ("even Obama",
-    "among Republican Party leaders"). A span that is only such a word is kept.
+    "among Republican Party leaders"). A span that is only such a word is kept, and
+    so is a preposition stranded by a relative clause ("teachers we spoke to").
     """
     while m := _CLOSING_WORD.search(text, start, end):
-        if m.group(1) not in _NOT_CLOSING or m.start() <= start:
+        if m.group(1) not in _NOT_CLOSING or m.start() <= start or _stranded(text, start, m):
             break
         end = m.start()
-    while (m := _OPENING_WORD.match(text, start, end)) and m.group(1).lower() in _NOT_OPENING:
+    while (m := _OPENING_WORD.match(text, start, end)) and _not_opening(m.group(1), m.group(2), start == 0):
         start = m.end()
     return start, end
+
+
+def _not_opening(word: str, after: str, sentence_start: bool) -> bool:
+    """Whether ``word`` opens a source only by spilling over a clause's edge: lower case,
+    or capitalised at the sentence's start ("Even Republicans", not "Under Armour"),
+    and not opening a number ("at least three officials", "about 200 economists")."""
+    if word.lower() not in _NOT_OPENING or not (word.islower() or (sentence_start and word.istitle())):
+        return False
+    nxt = after.lower().strip(",")
+    return not (nxt in QUANTITY_WORDS or nxt[:1].isdigit() or nxt in NUMBER_WORDS)
+
+
+def _stranded(text: str, start: int, closing: re.Match[str]) -> bool:
+    """A preposition a relative clause leaves at its end ("teachers we spoke to")."""
+    words = text[start : closing.start()].lower().split()
+    return closing.group(1) in PREPOSITIONS and bool(_CLAUSE_SUBJECTS.intersection(words))
 
 
 def with_rest_of_name(text: str, start: int, end: int) -> int:
@@ -165,16 +189,29 @@ def with_rest_of_name(text: str, start: int, end: int) -> int:
     last = text[start:end].rsplit(maxsplit=1)[-1] if end > start else ""
     if not last[:1].isupper() or not last[-1].isalnum() or last.lower() in _NOT_NAME_END:
         return end
-    if not _LOWER_WORD.search(text):  # a title-case headline: every word is capitalised
+    if _title_case(text):
         return end
-    while (m := _NEXT_WORD.match(text, end)) and not _ends_name(m.group(1)):
+    while (m := _NEXT_WORD.match(text, end)) and m.group(1)[0].isupper() and not _ends_name(m, text):
         end = m.end()
+        if m.group(1) in ("Jr.", "Sr."):
+            break
     return end
 
 
-def _ends_name(word: str) -> bool:
-    lower = word.lower()
-    return word == "I" or re.sub(r"['’]s$", "", lower) in CALENDAR_WORDS or lower in REPORTING_VERBS
+def _title_case(text: str) -> bool:
+    """A title-case headline ("Hillary Clinton Meets with Trump Backers"), where a run
+    of capitalised words is no name."""
+    words = _LONG_WORD.findall(text)
+    return bool(words) and sum(w[0].isupper() for w in words) >= TITLE_CASE_SHARE * len(words)
+
+
+def _ends_name(m: re.Match[str], text: str) -> bool:
+    """A capitalised word that is not part of the name before it: "I", a reporting verb,
+    a weekday, or a month before a number ("Obama May 5", not "Theresa May")."""
+    word = m.group(1)
+    lower = re.sub(r"['’]s$", "", word.lower())
+    month = lower in MONTHS and bool(re.match(r"\s+\d", text[m.end() :]))
+    return word == "I" or lower in WEEKDAYS or month or word.lower() in REPORTING_VERBS
 
 
 def is_relative_pronoun(words: str) -> bool:

@@ -202,6 +202,12 @@ def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
         ("on", "on"),  # never cut to nothing
         ("In-Q-Tel", "In-Q-Tel"),
         ("Only half a dozen Senate Republicans", "Only half a dozen Senate Republicans"),
+        ("Several teachers we spoke to", "Several teachers we spoke to"),  # stranded by the clause
+        ("at least three officials", "at least three officials"),  # a number's preposition stays
+        ("As many as 10 officials", "As many as 10 officials"),
+        ("about 200 economists", "about 200 economists"),
+        ("NOW president Terry O'Neill", "NOW president Terry O'Neill"),  # a name, not "now"
+        ("then candidate Donald Trump", "then candidate Donald Trump"),
     ],
 )
 def test_without_edge_words(text: str, expected: str) -> None:
@@ -225,6 +231,11 @@ def test_without_edge_words(text: str, expected: str) -> None:
         ("said officials in Washington", "officials", "officials"),  # not capitalised
         ("Hillary Just Insulted The Benghazi Victims", "Hillary", "Hillary"),  # title case
         ("so I said Trump I think", "Trump", "Trump"),
+        ("Donald Trump Jr. said", "Donald", "Donald Trump Jr."),
+        ("Hillary Clinton Meets with Trump Backers", "Hillary", "Hillary"),  # mostly capitalised
+        ("said Raúl Castro, president of Cuba, on Monday", "Raúl", "Raúl Castro"),
+        ("the hearing Theresa May called", "Theresa", "Theresa May"),  # a month only before a date
+        ("Trump May 5 said", "Trump", "Trump"),
     ],
 )
 def test_with_rest_of_name(text: str, span: str, expected: str) -> None:
@@ -264,6 +275,28 @@ def _pieces(text: str) -> list[tuple[int, int]]:
             "said the U.S. official",
             ["B-cue", "B-source", "I-source", "O", "O", "O", "I-source"],
             [("cue", "said"), ("source", "the U.S. official")],
+        ),
+        # an unmarked clitic inside a span joins it; unspaced dashes and dots join no words
+        (
+            "the UK’s top diplomat said",
+            ["B-source", "I-source", "O", "O", "I-source", "I-source", "B-cue"],
+            [("source", "the UK’s top diplomat"), ("cue", "said")],
+        ),
+        (
+            "Trump--who had said",
+            ["B-source", "O", "O", "O", "O", "B-cue"],
+            [("source", "Trump"), ("cue", "said")],
+        ),
+        (
+            "the tracking site PowerOutage.us. Entergy",
+            ["B-source", "I-source", "I-source", "I-source", "I-source", "I-source", "O", "B-source"],
+            [("source", "the tracking site PowerOutage.us"), ("source", "Entergy")],
+        ),
+        # the growing step does not give a pronoun its clitic back
+        (
+            "He's telling allies",
+            ["B-source", "I-source", "I-source", "B-cue", "O"],
+            [("source", "He"), ("cue", "telling")],
         ),
         # an unmarked word between two sources keeps them apart
         (
