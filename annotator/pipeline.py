@@ -82,14 +82,7 @@ class Annotator:
             raise ModelNotFoundError(f"{config_path} is not a valid annotator config ({exc})") from None
         backend = backend or config.inference.backend
         model = SourcingModel.load(directory, backend=backend)
-        try:
-            scorer = SourcingScorer.load(directory)
-        except FileNotFoundError:
-            raise ModelNotFoundError(f"{directory} has no fitted scorer; rerun `make train`") from None
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ModelNotFoundError(
-                f"{directory}: scorer.json is invalid ({exc}); rerun `make train`"
-            ) from None
+        scorer = SourcingScorer.load(directory)
         info = {"path": str(directory), "backend": backend}
         training = directory / TRAINING_FILE
         if training.is_file():

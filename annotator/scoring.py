@@ -20,7 +20,7 @@ import numpy as np
 
 from annotator.cues import REPORTING_VERBS, SourceType, count_sources, find_cues
 from annotator.cues import STANCES as CUE_STANCES
-from annotator.errors import NotFittedError
+from annotator.errors import ModelNotFoundError, NotFittedError
 
 STANCES: tuple[str, ...] = (*CUE_STANCES, "none")  # "none": no cue in the sentence
 SOURCE_TYPES: tuple[str, ...] = tuple(t.value for t in SourceType)
@@ -159,12 +159,20 @@ class SourcingScorer:
 
     @classmethod
     def load(cls, directory: str | Path) -> SourcingScorer:
-        payload = json.loads((Path(directory) / SCORER_FILE).read_text())
-        if payload.get("feature_names") != list(FEATURE_NAMES):
-            raise ValueError(f"{directory}: scorer was fitted on other features; retrain")
-        scorer = cls(**payload["params"])
-        scorer.coef_ = np.asarray(payload["coef"][0], dtype=np.float64)
-        scorer.intercept_ = float(payload["intercept"][0])
+        """Load a scorer saved by :meth:`save`; a missing, corrupt or outdated file
+        raises ``ModelNotFoundError``, as a tagger's does."""
+        path = Path(directory) / SCORER_FILE
+        if not path.is_file():
+            raise ModelNotFoundError(f"{directory} has no fitted scorer ({SCORER_FILE}); rerun `make train`")
+        try:
+            payload = json.loads(path.read_text())
+            if payload.get("feature_names") != list(FEATURE_NAMES):
+                raise ValueError("it was fitted on other features")
+            scorer = cls(**payload["params"])
+            scorer.coef_ = np.asarray(payload["coef"][0], dtype=np.float64)
+            scorer.intercept_ = float(payload["intercept"][0])
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+            raise ModelNotFoundError(f"{path} is invalid ({exc}); rerun `make train`") from None
         scorer.classes_ = np.array([0, 1])
         scorer.n_features_in_ = len(FEATURE_NAMES)
         scorer.sklearn_version_ = payload.get("sklearn_version", "unknown")

@@ -73,6 +73,26 @@ def test_save_load_roundtrip_is_exact(tmp_path: Path) -> None:
     assert "sklearn_version" in (directory / "scorer.json").read_text()
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "has no fitted scorer"),
+        ("{not json", "is invalid"),
+        ('{"feature_names": ["p_anonymous"], "params": {}}', "other features"),
+        ("[]", "is invalid"),
+    ],
+)
+def test_load_names_a_missing_corrupt_or_outdated_scorer(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    from annotator.errors import ModelNotFoundError
+
+    if content is not None:
+        (tmp_path / "scorer.json").write_text(content)
+    with pytest.raises(ModelNotFoundError, match=message):
+        SourcingScorer.load(tmp_path)
+
+
 def test_unfitted_scorer_refuses() -> None:
     from annotator.errors import NotFittedError
 
