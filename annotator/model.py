@@ -381,14 +381,8 @@ def decode_runs(
     if not tokens:
         return []
     kinds = ["O", *SPAN_TYPES]
-    mass = np.stack(
-        [tag_probs[tokens, 0]]
-        + [
-            tag_probs[tokens, TAGS.index(f"B-{k}")] + tag_probs[tokens, TAGS.index(f"I-{k}")]
-            for k in SPAN_TYPES
-        ],
-        axis=-1,
-    )
+    probs = np.asarray(tag_probs)[tokens]
+    mass = np.concatenate([probs[:, :1], probs[:, 1::2] + probs[:, 2::2]], axis=1)  # O, then B+I per type
     choice = mass.argmax(-1)
     changed = True
     while changed:  # hysteresis: grow runs into weaker neighbours
@@ -425,28 +419,49 @@ _JOINERS = frozenset("'’-.&")  # between letters, inside a word: "candidate’
 _CLITICS = frozenset({"s", "re", "ll", "ve", "d", "t", "m"})  # "He's", "they're", "don't"
 
 
-def _words(tokens: Sequence[int], offsets: Sequence[tuple[int, int]], text: str) -> list[list[int]]:
-    """Positions in ``tokens`` of the pieces of each word of several pieces: letters and
-    digits joined by single ``_JOINERS`` with no space between, plus the full stop that
-    ends initials ("U.S."). "Trump--who", "officials...who", "Hispanics!”Former" and
-    the full stop after "Rubio" or "MoveOn.org" are not words."""
+def _words(
+    tokens: Sequence[int], offsets: Sequence[tuple[int, int]], text: str, around: Sequence[int]
+) -> list[list[int]]:
+    """Positions in ``tokens`` of the pieces of each word of several pieces that holds a
+    position in ``around``: letters and digits joined by single ``_JOINERS`` with no space
+    between, plus the full stop that ends initials ("U.S."). "Trump--who",
+    "officials...who", "Hispanics!”Former" and the full stop after "Rubio" or
+    "MoveOn.org" are not words."""
     spans = [offsets[i] for i in tokens]
-    pieces = [text[a:b] for a, b in spans]
-    glued = [j > 0 and spans[j - 1][1] == spans[j][0] for j in range(len(spans))]
+    marked = set(around)
+    words: list[list[int]] = []
+    done = -1
+    for k in sorted(marked):
+        if k <= done:
+            continue
+        lo, hi = k, k  # the pieces written together with no space: "candidate’s,"
+        while lo > 0 and spans[lo - 1][1] == spans[lo][0]:
+            lo -= 1
+        while hi + 1 < len(spans) and spans[hi][1] == spans[hi + 1][0]:
+            hi += 1
+        done = hi
+        pieces = [text[a:b] for a, b in spans[lo : hi + 1]]
+        for word in _split_glued(pieces):
+            if len(word) > 1 and marked.intersection(lo + j for j in word):
+                words.append([lo + j for j in word])
+    return words
+
+
+def _split_glued(pieces: list[str]) -> list[list[int]]:
+    """The words in pieces written together with no space (see :func:`_words`)."""
     spelled = [p[-1].isalnum() for p in pieces]
     words: list[list[int]] = []
-    for j in range(len(spans)):
-        joiner = pieces[j] in _JOINERS and glued[j] and j + 1 < len(spans) and glued[j + 1]
-        if joiner and spelled[j - 1] and spelled[j + 1] and words and words[-1][-1] == j - 1:
+    for j, piece in enumerate(pieces):
+        last = bool(words) and words[-1][-1] == j - 1
+        if piece in _JOINERS and last and j + 1 < len(pieces) and spelled[j - 1] and spelled[j + 1]:
             words[-1].append(j)
-        elif spelled[j] and glued[j] and words and words[-1][-1] == j - 1:
+        elif spelled[j] and last:
             words[-1].append(j)  # a word piece ("##tle"), or a piece after a joiner
         elif spelled[j]:
             words.append([j])
-        elif pieces[j] == "." and glued[j] and words and words[-1][-1] == j - 1:
-            if _initials([pieces[w] for w in words[-1]]):  # "U.S.", not "MoveOn.org."
-                words[-1].append(j)
-    return [w for w in words if len(w) > 1]
+        elif piece == "." and last and _initials([pieces[w] for w in words[-1]]):
+            words[-1].append(j)  # "U.S.", not "MoveOn.org."
+    return words
 
 
 def _initials(pieces: list[str]) -> bool:
@@ -463,23 +478,24 @@ def _whole_words(
     span in two, or leave the full stops of "U.S." out. A pronoun's clitic is a verb
     of its own and is never marked ("He" of "He's" is the source); another clitic
     joins only if marked itself ("Clinton" of "Clinton's going")."""
-    for word in _words(tokens, offsets, text):
+    chosen = choice.tolist()  # read per word before that word is written
+    for word in _words(tokens, offsets, text, [j for j, c in enumerate(chosen) if c]):
         pieces = [text[slice(*offsets[tokens[j]])] for j in word]
         clitic = len(word) > 2 and pieces[-2] in "'’" and pieces[-1].lower() in _CLITICS
         if clitic and (pieces[-3] == "I" or (pieces[-3].lower() in PRONOUNS and not pieces[-3].isupper())):
             choice[word[-2:]] = 0
             word = word[:-2]
-        elif clitic and not choice[word[-1]] and not _continues(choice, word):
+        elif clitic and not chosen[word[-1]] and not _continues(chosen, word):
             word = word[:-2]
-        marked = [j for j in word if choice[j]]
+        marked = [j for j in word if chosen[j]]
         if marked and len(marked) < len(word):
-            choice[word] = max({int(choice[j]) for j in marked}, key=lambda k: mass[word, k].sum())
+            choice[word] = max({chosen[j] for j in marked}, key=lambda k: mass[word, k].sum())
 
 
-def _continues(choice: np.ndarray, word: list[int]) -> bool:
+def _continues(chosen: list[int], word: list[int]) -> bool:
     """Whether the span a word opens goes on after it ("the UK’s top diplomat")."""
     after = word[-1] + 1
-    return after < len(choice) and choice[word[0]] != 0 and choice[after] == choice[word[0]]
+    return after < len(chosen) and chosen[word[0]] != 0 and chosen[after] == chosen[word[0]]
 
 
 def best_spans(runs: Sequence[Run], text: str) -> dict[str, tuple[int, int, float]]:
