@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -20,6 +21,12 @@ from annotator.spans import (
 )
 
 
+def _applied(rule: Callable[[str, int, int], tuple[int, int]], text: str) -> str:
+    """What a span rule makes of a span over the whole of ``text``."""
+    a, b = rule(text, 0, len(text))
+    return text[a:b]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -33,8 +40,7 @@ from annotator.spans import (
     ],
 )
 def test_trim(text: str, expected: str) -> None:
-    a, b = trim(text, 0, len(text))
-    assert text[a:b] == expected
+    assert _applied(trim, text) == expected
 
 
 def test_close_brackets() -> None:
@@ -122,8 +128,7 @@ def test_span_sets_f1_scores_every_span_on_its_own() -> None:
     ],
 )
 def test_trim_start_and_square_brackets(text: str, expected: str) -> None:
-    a, b = trim(text, 0, len(text))
-    assert text[a:b] == expected
+    assert _applied(trim, text) == expected
 
 
 @pytest.mark.parametrize(
@@ -211,8 +216,7 @@ def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
     ],
 )
 def test_without_edge_words(text: str, expected: str) -> None:
-    a, b = without_edge_words(text, 0, len(text))
-    assert text[a:b] == expected
+    assert _applied(without_edge_words, text) == expected
 
 
 @pytest.mark.parametrize(
