@@ -421,15 +421,15 @@ _CLITICS = frozenset({"s", "re", "ll", "ve", "d", "t", "m"})  # "He's", "they're
 
 def _words(
     tokens: Sequence[int], offsets: Sequence[tuple[int, int]], text: str, around: Sequence[int]
-) -> list[list[int]]:
-    """Positions in ``tokens`` of the pieces of each word of several pieces that holds a
-    position in ``around``: letters and digits joined by single ``_JOINERS`` with no space
-    between, plus the full stop that ends initials ("U.S."). "Trump--who",
+) -> list[tuple[list[int], list[str]]]:
+    """Positions in ``tokens`` and texts of the pieces of each word of several pieces that
+    holds a position in ``around``: letters and digits joined by single ``_JOINERS`` with no
+    space between, plus the full stop that ends initials ("U.S."). "Trump--who",
     "officials...who", "Hispanics!”Former" and the full stop after "Rubio" or
     "MoveOn.org" are not words."""
     spans = [offsets[i] for i in tokens]
     marked = set(around)
-    words: list[list[int]] = []
+    words: list[tuple[list[int], list[str]]] = []
     done = -1
     for k in sorted(marked):
         if k <= done:
@@ -443,7 +443,7 @@ def _words(
         pieces = [text[a:b] for a, b in spans[lo : hi + 1]]
         for word in _split_glued(pieces):
             if len(word) > 1 and marked.intersection(lo + j for j in word):
-                words.append([lo + j for j in word])
+                words.append(([lo + j for j in word], [pieces[j] for j in word]))
     return words
 
 
@@ -479,8 +479,7 @@ def _whole_words(
     of its own and is never marked ("He" of "He's" is the source); another clitic
     joins only if marked itself ("Clinton" of "Clinton's going")."""
     chosen = choice.tolist()  # read per word before that word is written
-    for word in _words(tokens, offsets, text, [j for j, c in enumerate(chosen) if c]):
-        pieces = [text[slice(*offsets[tokens[j]])] for j in word]
+    for word, pieces in _words(tokens, offsets, text, [j for j, c in enumerate(chosen) if c]):
         clitic = len(word) > 2 and pieces[-2] in "'’" and pieces[-1].lower() in _CLITICS
         if clitic and (pieces[-3] == "I" or (pieces[-3].lower() in PRONOUNS and not pieces[-3].isupper())):
             choice[word[-2:]] = 0
