@@ -45,13 +45,13 @@ data-check: $(VENV)/.installed ## Validate the corpus: schema, offsets, splits, 
 	$(PY) training/data_check.py --source data/source --corpus data/corpus
 
 $(MODEL_DIR)/network.safetensors: $(CORPUS) $(CONFIG) | $(VENV)/.installed
-	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
+	$(PY) training/fit_model.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
 train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)
-	$(PY) training/train.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
+	$(PY) training/fit_model.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
 eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
-	$(PY) eval/evaluate.py --model $(MODEL_DIR) $(POLNEAR_ARG) --reference $(REFERENCE)
+	$(PY) eval/run_eval.py --model $(MODEL_DIR) $(POLNEAR_ARG) --reference $(REFERENCE)
 
 test: $(VENV)/.installed ## Run the fast test suite (tiny random model, no training)
 	@# pytest exits 5 when it collects no tests: that is a failure here, not a pass
@@ -66,7 +66,7 @@ demo: $(MODEL_DIR)/network.safetensors ## Install, train if no model, annotate t
 	@echo "wrote demo.html"
 
 bench: $(VENV)/.installed ## Throughput, latency, cold start and memory of the full pipeline
-	$(PY) eval/bench.py --model $(MODEL_DIR) --out eval/reports/bench.json
+	$(PY) eval/run_bench.py --model $(MODEL_DIR) --out eval/reports/bench.json
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check annotator training eval tests

@@ -9,12 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from annotator.config import BACKENDS
 from annotator.errors import AnnotatorError, InputError
 from annotator.intake import check_text, decode_bytes, read_file
 from annotator.types import AnnotatedArticle, Kind
@@ -290,7 +292,7 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument(
         "--model", default=None, help="model directory (default: $ANNOTATOR_MODEL or models/default)"
     )
-    ann.add_argument("--backend", choices=("torch-fp32", "torch-bf16", "torch-int8"), default=None)
+    ann.add_argument("--backend", choices=BACKENDS, default=None)
     ann.add_argument("--batch-size", type=_positive_int, default=32)
     ann.add_argument("--no-colour", "--no-color", action="store_true", help="plain text output")
     ann.set_defaults(func=cmd_annotate)
@@ -305,14 +307,15 @@ def main(argv: list[str] | None = None) -> int:
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `annotator annotate … | head`: the reader has gone, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 0
     except OSError as exc:  # output paths: a directory, a missing parent, no permission
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 if __name__ == "__main__":

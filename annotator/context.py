@@ -7,7 +7,6 @@ context assembled the same way.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from annotator.config import Config
 from annotator.model import SentenceInput
@@ -19,15 +18,6 @@ def context_settings(config: Config) -> dict[str, int]:
         "n_context": config.model.context_sentences,
         "words_before": config.model.context_words_before,
         "words_after": config.model.context_words_after,
-    }
-
-
-def saved_context_settings(info: dict[str, Any], config: Config) -> dict[str, Any]:
-    """The context settings a saved model was trained with (older models saved only n_context)."""
-    return {
-        "n_context": info.get("n_context", config.model.context_sentences),
-        "words_before": info.get("words_before"),
-        "words_after": info.get("words_after"),
     }
 
 

@@ -32,12 +32,20 @@ _BLOCK_TAGS = {
 _VOID = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "col", "area", "base"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def check_text(text: object) -> str:
     """The text itself if it can be annotated, else an :class:`InputError` saying why."""
     if not isinstance(text, str):
         raise InputError(f"expected article text as str, got {type(text).__name__}")
     if len(text) > MAX_CHARS:
         raise InputError(f"article of {len(text):,} characters exceeds the {MAX_CHARS:,} limit")
+    if (m := _SURROGATE.search(text)) is not None:
+        raise InputError(
+            f"character {m.start()} is a lone surrogate (U+{ord(m.group()):04X}), not valid Unicode text; "
+            "decode the input as UTF-8 with errors='replace' or fix its JSON escapes"
+        )
     return text
 
 

@@ -16,28 +16,24 @@ from typing import Any
 
 import torch
 
+from annotator import modeldir, stages
 from annotator.config import DEFAULT_MODEL_DIR, Config
-from annotator.context import saved_context_settings, sentence_inputs
-from annotator.errors import ModelNotFoundError
+from annotator.context import context_settings, sentence_inputs
 from annotator.intake import check_text, html_to_text, language_warnings, looks_like_html
-from annotator.model import SentenceInput, SentencePrediction, SourcingModel
-from annotator.profile import build_profile
-from annotator.resolve import Mention, deciding_source, resolve
-from annotator.scoring import Evidence, SourcingScorer, make_evidence
+from annotator.model import SentenceInput, SourcingModel, TaggerOutput
+from annotator.scoring import Evidence, SourcingScorer
 from annotator.segment import Segment, segment
-from annotator.types import LABEL_NAMES, AnnotatedArticle, AnnotatedSentence, Kind, Label, Span
+from annotator.sourcing.decode import Reading
+from annotator.types import LABEL_NAMES, AnnotatedArticle, Kind
 
 logger = logging.getLogger(__name__)
 
-MODEL_ENV = "ANNOTATOR_MODEL"
-CONFIG_FILE = "annotator_config.json"
-TRAINING_FILE = "training.json"
 CHUNK_SENTENCES = 1024  # sentences sent to the model at once: bounds memory on huge inputs
 
 
 def default_model_dir() -> Path:
     """``$ANNOTATOR_MODEL`` if set, else the model ``make train`` writes."""
-    return Path(os.environ.get(MODEL_ENV) or DEFAULT_MODEL_DIR)
+    return Path(os.environ.get(modeldir.MODEL_ENV) or DEFAULT_MODEL_DIR)
 
 
 @dataclass
@@ -46,7 +42,7 @@ class _Prepared:
     segments: list[Segment]
     body: list[int]  # indices into segments
     warnings: list[str]
-    predictions: list[SentencePrediction]
+    predictions: list[TaggerOutput]
 
 
 class Annotator:
@@ -67,28 +63,11 @@ class Annotator:
     @classmethod
     def from_dir(cls, path: str | Path | None = None, backend: str | None = None) -> Annotator:
         """Load a model directory written by ``make train`` (default: :func:`default_model_dir`)."""
-        directory = Path(path) if path is not None else default_model_dir()
-        if not directory.is_dir():
-            raise ModelNotFoundError(
-                f"no model at {directory}; train one with `make train` "
-                f"(or set {MODEL_ENV} to a model directory)"
-            )
-        config_path = directory / CONFIG_FILE
-        try:
-            config = (
-                Config.from_dict(json.loads(config_path.read_text())) if config_path.is_file() else Config()
-            )
-        except (ValueError, TypeError) as exc:
-            raise ModelNotFoundError(f"{config_path} is not a valid annotator config ({exc})") from None
+        directory = modeldir.require(path if path is not None else default_model_dir())
+        config = modeldir.read_config(directory)
         backend = backend or config.inference.backend
         model = SourcingModel.load(directory, backend=backend)
-        scorer = SourcingScorer.load(directory)
-        info = {"path": str(directory), "backend": backend}
-        training = directory / TRAINING_FILE
-        if training.is_file():
-            meta = json.loads(training.read_text())
-            info.update({k: meta[k] for k in ("name", "created", "git_commit") if k in meta})
-        return cls(model, scorer, config, info)
+        return cls(model, SourcingScorer.load(directory), config, modeldir.describe(directory, backend))
 
     # -- public API -----------------------------------------------------------------
     def annotate(self, text: str) -> AnnotatedArticle:
@@ -152,12 +131,14 @@ class Annotator:
 
     def tag(
         self, text: str, spans: Sequence[tuple[int, int]], batch_size: int | None = None
-    ) -> list[SentencePrediction]:
-        """The tagger's raw output for the sentences at ``spans`` of ``text``, read with the
-        context the pipeline gives them: every span it marks, before resolution (for span metrics)."""
-        return self._predict(self._inputs(text, spans), self._batch_size(batch_size))
+    ) -> list[Reading]:
+        """What the tagger marks in the sentences at ``spans`` of ``text``, read with the
+        context the pipeline gives them: every span, before resolution (for span metrics)."""
+        outputs = self._predict(self._inputs(text, spans), self._batch_size(batch_size))
+        sentences = [stages.Sentence(Segment(a, b, Kind.BODY, 0), text[a:b]) for a, b in spans]
+        return stages.decode(outputs, sentences)
 
-    def _predict(self, inputs: Sequence[SentenceInput], batch_size: int) -> list[SentencePrediction]:
+    def _predict(self, inputs: Sequence[SentenceInput], batch_size: int) -> list[TaggerOutput]:
         """The model's predictions, ``CHUNK_SENTENCES`` at a time, on ``inference.threads``
         threads (torch's global setting is restored after, so loading or running a model
         does not change the caller's)."""
@@ -165,7 +146,7 @@ class Annotator:
         threads = self.config.inference.threads or before
         torch.set_num_threads(threads)
         try:
-            predictions: list[SentencePrediction] = []
+            predictions: list[TaggerOutput] = []
             for lo in range(0, len(inputs), CHUNK_SENTENCES):
                 predictions.extend(self.model.predict(inputs[lo : lo + CHUNK_SENTENCES], batch_size))
             return predictions
@@ -180,7 +161,7 @@ class Annotator:
         return batch_size
 
     def _inputs(self, text: str, spans: Sequence[tuple[int, int]]) -> list[SentenceInput]:
-        return sentence_inputs(text, spans, **saved_context_settings(self.model.info, self.config))
+        return sentence_inputs(text, spans, **context_settings(self.config))
 
     def _run(
         self, docs: Sequence[_Prepared], batch_size: int
@@ -199,98 +180,22 @@ class Annotator:
             yield self._finish(doc)
 
     def _finish(self, doc: _Prepared) -> tuple[AnnotatedArticle, list[Evidence]]:
-        text, segments = doc.text, doc.segments
-        mentions, abs_spans = [], []
-        for seg_index, pred in zip(doc.body, doc.predictions, strict=True):
-            seg = segments[seg_index]
-            label = LABEL_NAMES[max(range(3), key=lambda k: pred.probabilities[k])]
-            best = dict(pred.spans)
-            decided = deciding_source(label, pred.runs, text[seg.start : seg.end])
-            if decided is not None:  # the weakest sourcing decides (ANNOTATION.md, mixed sentences)
-                label, source_run, cue_run = decided
-                best["source"] = source_run[1:]
-                if cue_run is not None:
-                    best["cue"] = cue_run[1:]
-            spans = {k: Span.of(text, seg.start + a, seg.start + b) for k, (a, b, _) in best.items()}
-            abs_spans.append(spans)
-            source = spans.get("source")
-            mentions.append(
-                Mention(source.text if source else None, label, seg.quote_group, text[seg.start : seg.end])
-            )
-        resolutions = resolve(mentions)
-        evidence = []
-        for seg_index, pred, spans, res in zip(
-            doc.body, doc.predictions, abs_spans, resolutions, strict=True
-        ):
-            seg = segments[seg_index]
-            attributed = res.label != "reporter"
-            cue = spans.get("cue") if attributed else None
-            evidence.append(
-                make_evidence(
-                    text[seg.start : seg.end],
-                    pred.probabilities,
-                    pred.well_sourced,
-                    res.resolved,
-                    res.resolved_type,
-                    cue.text if cue else None,
-                    attributed and "anonymity_reason" in spans,
-                )
-            )
-        if self.scorer is None:  # uncalibrated: the tagger's own estimate (used while calibrating)
-            scores = [ev.well_sourced for ev in evidence]
-        else:
-            scores = self.scorer.score_evidence(evidence)
-        out: list[AnnotatedSentence] = []
-        body_pos = {seg_index: k for k, seg_index in enumerate(doc.body)}
-        for i, seg in enumerate(segments):
-            base = {
-                "text": text[seg.start : seg.end],
-                "start": seg.start,
-                "end": seg.end,
-                "paragraph": seg.paragraph,
-            }
-            if seg.kind is Kind.META:
-                out.append(AnnotatedSentence(kind=Kind.META, meta_kind=seg.meta_kind, **base))
-                continue
-            k = body_pos[i]
-            pred, spans, res = doc.predictions[k], abs_spans[k], resolutions[k]
-            attributed = res.label != "reporter"
-            out.append(
-                AnnotatedSentence(
-                    kind=Kind.BODY,
-                    label=Label(res.label),
-                    probabilities={
-                        n: round(p, 6) for n, p in zip(LABEL_NAMES, pred.probabilities, strict=True)
-                    },
-                    score=round(float(scores[k]), 6),
-                    source=spans.get("source") if attributed else None,
-                    source_resolved=res.resolved if attributed else None,
-                    cue=spans.get("cue") if attributed else None,
-                    anonymity_reason=spans.get("anonymity_reason") if attributed else None,
-                    speaker_id=doc.body[res.speaker] if attributed and res.speaker is not None else None,
-                    **base,
-                )
-            )
-        cut = [
-            (segments[i], p.read_to)
-            for i, p in zip(doc.body, doc.predictions, strict=True)
-            if p.read_to is not None
+        """Run the stages (``annotator.stages``) over one article's tagger output."""
+        text, outputs = doc.text, doc.predictions
+        sentences = [
+            stages.Sentence(doc.segments[i], text[doc.segments[i].start : doc.segments[i].end])
+            for i in doc.body
         ]
-        if cut:
-            seg, read_to = cut[0]
-            doc.warnings.append(
-                f"{len(cut)} sentence(s) longer than the model reads ({self.model.max_length} tokens) "
-                f"were read in part: the first, at characters {seg.start}-{seg.end}, up to character "
-                f"{seg.start + read_to}; its label and spans come from that part only"
-            )
-        article = AnnotatedArticle(
-            text=text,
-            sentences=tuple(out),
-            profile=build_profile(out),
-            model=dict(self.info),
-            warnings=tuple(doc.warnings),
+        readings = stages.decode(outputs, sentences)
+        claims = stages.decide_labels(outputs, readings, sentences, text)
+        resolutions = stages.resolve_speakers(claims, sentences, text)
+        scored = stages.score(self.scorer, outputs, claims, resolutions, sentences)
+        warning = stages.cut_warning(sentences, outputs, self.model.max_length)
+        warnings = [*doc.warnings, *([warning] if warning else [])]
+        article = stages.assemble(
+            text, doc.segments, doc.body, outputs, claims, resolutions, scored.scores, self.info, warnings
         )
-        return article, evidence
+        return article, scored.evidence
 
 
 _DEFAULT: dict[str, Annotator] = {}

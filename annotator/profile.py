@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from annotator.cues import ANONYMOUS_TYPES, DETERMINERS, ON_RECORD_TYPES, SourceType, classify_source
+from annotator.sourcing.lexicon import DETERMINERS
+from annotator.sourcing.sources import (
+    ANONYMOUS_TYPES,
+    ON_RECORD_TYPES,
+    SourceType,
+    classify_source,
+    naming_part,
+    surname,
+)
 from annotator.types import LABEL_NAMES, AnnotatedSentence, ArticleProfile, Kind, Label
 
 _DETERMINERS = re.compile(r"^(?:" + "|".join(DETERMINERS) + r")\s+", re.IGNORECASE)
@@ -15,26 +23,20 @@ _UNNAMED_TYPES = (*ANONYMOUS_TYPES, SourceType.PRONOUN, SourceType.NONE)
 _NAMED_TYPES = (*ON_RECORD_TYPES, SourceType.PRONOUN)
 
 
-_APPOSITION_SPLIT = re.compile(r"\s*(?:,|\(|\)|—|–|\s-\s)\s*")
-
-
-def _key(name: str, on_record: bool) -> str:
+def _merge_key(name: str, on_record: bool) -> str:
     """Merge mentions of one source: a named person by surname, anything else by all its words."""
-    # "Maria Lopez, a nurse" and "Spain's minister, Lucía Herrero": the part that names a person
-    parts = [p.strip() for p in _APPOSITION_SPLIT.split(name) if p.strip()] or [name.strip()]
-    core = next((p for p in parts if classify_source(p) is SourceType.NAMED_PERSON), parts[0])
+    core = naming_part(name)
+    if on_record and (last := surname(core)) is not None:
+        return last.lower()
     words = re.findall(r"[\w’'-]+", _DETERMINERS.sub("", core))
-    if not words:
-        return name.lower()
-    if on_record and classify_source(core) is SourceType.NAMED_PERSON:
-        return re.sub(r"['’]s$", "", words[-1]).lower()
-    return " ".join(w.lower() for w in words)
+    return " ".join(w.lower() for w in words) if words else name.lower()
 
 
-def _distinct(names: Sequence[str], on_record: bool) -> tuple[str, ...]:
+def _distinct_sources(names: Sequence[str], on_record: bool) -> tuple[str, ...]:
+    """One name for each source (its longest mention), in order of first mention."""
     best: dict[str, str] = {}
     for name in names:
-        key = _key(name, on_record)
+        key = _merge_key(name, on_record)
         if key not in best or len(name) > len(best[key]):
             best[key] = name
     return tuple(best.values())
@@ -70,8 +72,8 @@ def build_profile(sentences: Sequence[AnnotatedSentence]) -> ArticleProfile:
         n_meta=len(sentences) - n,
         counts=counts,
         shares=shares,
-        on_record_sources=_distinct(names(Label.ON_RECORD), on_record=True),
-        anonymous_sources=_distinct(names(Label.ANONYMOUS), on_record=False),
+        on_record_sources=_distinct_sources(names(Label.ON_RECORD), on_record=True),
+        anonymous_sources=_distinct_sources(names(Label.ANONYMOUS), on_record=False),
         anonymity_reasons=tuple(dict.fromkeys(s.anonymity_reason.text for s in body if s.anonymity_reason)),
         lead_anonymous_share=(sum(s.label is Label.ANONYMOUS for s in lead) / len(lead) if lead else None),
         mean_score=(sum(scores) / len(scores)) if scores else None,

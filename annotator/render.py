@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from annotator.types import LABEL_NAMES, AnnotatedArticle, AnnotatedSentence, Kind
 
 LABEL_TITLES = {"anonymous": "Anonymous source", "on_record": "On the record", "reporter": "Reporter's voice"}
-COLOURS = {"anonymous": "#f59e0b", "on_record": "#2563eb", "reporter": "#9ca3af"}
 
 CSS = """
 :root { --anon:#fde7c2; --anon-b:#f59e0b; --rec:#dbe8fe; --rec-b:#2563eb; --rep:#f3f4f6; --rep-b:#9ca3af; }

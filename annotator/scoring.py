@@ -9,8 +9,6 @@ saved as JSON with its scikit-learn version, never as a pickle.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,13 +16,15 @@ from typing import Any
 
 import numpy as np
 
-from annotator.cues import REPORTING_VERBS, SourceType, count_sources, find_cues
-from annotator.cues import STANCES as CUE_STANCES
+from annotator import modeldir
 from annotator.errors import ModelNotFoundError, NotFittedError
+from annotator.sourcing import quotes
+from annotator.sourcing.cues import cue_stance
+from annotator.sourcing.lexicon import STANCES as CUE_STANCES
+from annotator.sourcing.sources import SourceType, count_sources
 
 STANCES: tuple[str, ...] = (*CUE_STANCES, "none")  # "none": no cue in the sentence
 SOURCE_TYPES: tuple[str, ...] = tuple(t.value for t in SourceType)
-SCORER_FILE = "scorer.json"
 
 
 @dataclass(frozen=True)
@@ -154,18 +154,15 @@ class SourcingScorer:
             "coef": [self.coef_.tolist()],
             "intercept": [self.intercept_],
         }
-        Path(directory).mkdir(parents=True, exist_ok=True)  # as SourcingModel.save does
-        (Path(directory) / SCORER_FILE).write_text(json.dumps(payload, indent=2))
+        modeldir.write_json(directory, modeldir.SCORER_FILE, payload)
 
     @classmethod
     def load(cls, directory: str | Path) -> SourcingScorer:
         """Load a scorer saved by :meth:`save`; a missing, corrupt or outdated file
         raises ``ModelNotFoundError``, as a tagger's does."""
-        path = Path(directory) / SCORER_FILE
-        if not path.is_file():
-            raise ModelNotFoundError(f"{directory} has no fitted scorer ({SCORER_FILE}); rerun `make train`")
+        path = Path(directory) / modeldir.SCORER_FILE
+        payload = modeldir.read_json(directory, modeldir.SCORER_FILE)
         try:
-            payload = json.loads(path.read_text())
             if payload.get("feature_names") != list(FEATURE_NAMES):
                 raise ValueError("it was fitted on other features")
             scorer = cls(**payload["params"])
@@ -177,9 +174,6 @@ class SourcingScorer:
         scorer.n_features_in_ = len(FEATURE_NAMES)
         scorer.sklearn_version_ = payload.get("sklearn_version", "unknown")
         return scorer
-
-
-_QUOTE_CHARS = re.compile(r"[“”\"«»„]")
 
 
 def make_evidence(
@@ -198,17 +192,6 @@ def make_evidence(
         source_type=resolved_type.value,
         has_reason=has_reason,
         n_sources=count_sources(resolved_source) if resolved_source else 0,
-        direct_quote=bool(_QUOTE_CHARS.search(sentence)),
+        direct_quote=quotes.has_mark(sentence),
         stance=cue_stance(cue),
     )
-
-
-def cue_stance(cue: str | None) -> str:
-    """Stance of a reporting cue ("said" neutral, "claimed" doubt, ...), or "none"."""
-    if not cue:
-        return "none"
-    low = " ".join(cue.lower().split())
-    if low in REPORTING_VERBS:
-        return REPORTING_VERBS[low]
-    found = find_cues(low)
-    return found[0][2] if found else "neutral"

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from annotator.sourcing import quotes
 from annotator.types import Kind
 
 ABBREVIATIONS = frozenset(
@@ -28,8 +29,8 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 _BOUNDARY = re.compile(r"[.!?…]++[\"”’'\)\]]*+(?=\s+[“\"‘'(\[]?[A-Z0-9À-Ý])")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
-_NEXT_WORD = re.compile(r"\s+[“\"‘'(\[]?([A-Za-z]+)")
+_ABBREVIATION_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_WORD_AFTER_BOUNDARY = re.compile(r"\s+[“\"‘'(\[]?([A-Za-z]+)")
 _TERMINAL = re.compile(r"[.!?…:;][\"”’'\)\]]*\s*$")
 
 _BOILERPLATE = re.compile(
@@ -214,8 +215,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     for m in _BOUNDARY.finditer(text, start, end):
         stop = m.end()
         punct_at = m.start()
-        word = _WORD_BEFORE.search(text, max(cursor, punct_at - 64), punct_at + 1)
-        nxt = _NEXT_WORD.match(text, stop)
+        word = _ABBREVIATION_BEFORE.search(text, max(cursor, punct_at - 64), punct_at + 1)
+        nxt = _WORD_AFTER_BOUNDARY.match(text, stop)
         next_word = nxt.group(1).lower() if nxt else ""
         if word and text[m.start()] == ".":
             token = word.group(1).rstrip(".")
@@ -240,18 +241,6 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if tail_end > cursor:
             spans.append((cursor, tail_end))
     return spans
-
-
-def _quote_delta(fragment: str, inside: bool) -> bool:
-    """Whether a quotation is still open after ``fragment``, given it was open before."""
-    for ch in fragment:
-        if ch == "“":
-            inside = True
-        elif ch == "”":
-            inside = False
-        elif ch == '"':
-            inside = not inside
-    return inside
 
 
 def segment(text: str) -> list[Segment]:
@@ -283,7 +272,7 @@ def segment(text: str) -> list[Segment]:
         current: int | None = None
         for s, e in split_sentences(text, a, b):
             was_inside = inside
-            inside = _quote_delta(text[s:e], inside)
+            inside = quotes.open_after(text[s:e], inside)
             if was_inside and current is not None:
                 group = current
             elif inside:
@@ -291,8 +280,6 @@ def segment(text: str) -> list[Segment]:
                 group = current = group_id
             else:
                 group = None
-            if not inside:
-                current = None if not was_inside else current
             segments.append(Segment(s, e, Kind.BODY, para, None, group))
             if not inside:
                 current = None

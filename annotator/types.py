@@ -24,6 +24,8 @@ class Label(StrEnum):
 
 LABELS: tuple[Label, ...] = (Label.ANONYMOUS, Label.ON_RECORD, Label.REPORTER)
 LABEL_NAMES: tuple[str, ...] = tuple(label.value for label in LABELS)
+SPAN_TYPES: tuple[str, ...] = ("source", "cue", "anonymity_reason")
+"""The spans a body sentence may carry (ANNOTATION.md, "Spans")."""
 
 
 class Kind(StrEnum):

@@ -19,7 +19,8 @@ from transformers.utils import logging as hf_logging
 from annotator.config import Config
 from annotator.corpora.bundled import load_split
 from annotator.model import SourcingModel
-from annotator.pipeline import CONFIG_FILE, Annotator
+from annotator.modeldir import CONFIG_FILE
+from annotator.pipeline import Annotator
 from annotator.scoring import Evidence, SourcingScorer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +68,6 @@ def tiny_model_dir(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) ->
     directory = tmp_path_factory.mktemp("tiny_model")
     torch.manual_seed(0)
     model = SourcingModel.from_base(str(tiny_base), max_length=96)
-    model.info = {"context_sentences": 1, "base_model": str(tiny_base)}
     model.save(directory)
     rng = np.random.default_rng(0)
     evidence, y = [], []
@@ -87,14 +87,30 @@ def tiny_annotator(tiny_model_dir: Path) -> Annotator:
     return Annotator.from_dir(tiny_model_dir)
 
 
-SEED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed_article.txt"
+SEED_LIKE_ARTICLE = Path(__file__).resolve().parent / "fixtures" / "seed_like_article.txt"
+"""An invented article shaped like ``../shared/seed_article.txt`` (a scraped page: section
+label, headline, byline, date, repeated photo caption with credits, site boilerplate, body
+with unnamed, anonymous, "he said", named and institutional sourcing). Bundled, so the fast
+tests never depend on a file outside the checkout: 25 segments, 16 body and 9 meta."""
+
+SHARED_SEED_ARTICLE = Path(__file__).resolve().parents[2] / "shared" / "seed_article.txt"
 
 
 @pytest.fixture(scope="session")
-def seed_text() -> str:
-    if not SEED_ARTICLE.is_file():
+def seed_like_text() -> str:
+    """The bundled invented article (always present: a fast test never skips for it)."""
+    return SEED_LIKE_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def shared_seed_text(request: pytest.FixtureRequest) -> str:
+    """The real ``../shared/seed_article.txt`` (ANNOTATION.md's worked example), for slow
+    tests only: it lives outside the checkout, so a fast test must not depend on it."""
+    if request.node.get_closest_marker("slow") is None:
+        pytest.fail("shared_seed_text is for tests marked slow; use seed_like_text")
+    if not SHARED_SEED_ARTICLE.is_file():
         pytest.skip("../shared/seed_article.txt is not beside this checkout")
-    return SEED_ARTICLE.read_text(encoding="utf-8")
+    return SHARED_SEED_ARTICLE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from annotator.cli import main
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 @pytest.fixture
-def inputs(tmp_path: Path, seed_text: str) -> dict[str, Path]:
+def inputs(tmp_path: Path, seed_like_text: str) -> dict[str, Path]:
     good = tmp_path / "seed.txt"
-    good.write_text(seed_text, encoding="utf-8")
+    good.write_text(seed_like_text, encoding="utf-8")
     other = tmp_path / "short.txt"
     other.write_text("Officials said the bridge would close. “It is unsafe,” Lopez said.", encoding="utf-8")
     binary = tmp_path / "image.png"
@@ -39,7 +43,7 @@ def test_text_output(
 ) -> None:
     code, out, err = annotate(capsys, tiny_model_dir, inputs["good"])
     assert code == 0, err
-    assert "meta  byline" in out and "17 body sentences" in out
+    assert "meta  byline" in out and "16 body sentences" in out
     assert "\033[" not in out  # no colours when not a terminal
 
 
@@ -153,3 +157,38 @@ def test_non_utf8_jsonl_record_is_reported(
     assert code == 2 and "not valid UTF-8" in err and "Traceback" not in err
     records = [json.loads(line) for line in out.read_text().splitlines()]
     assert records[0]["id"] == "ok" and "error" in records[1]
+
+
+def test_reader_closing_early_is_a_quiet_exit(
+    tiny_model_dir: Path, tmp_path: Path, seed_like_text: str
+) -> None:
+    """``annotator annotate … | head``: the real CLI in a subprocess, piped into a reader that
+    takes one line and closes the pipe, exits 0 without a BrokenPipeError traceback.
+
+    The input is 30 records (~750 lines, ~120 kB of output, twice a 64 kB pipe buffer), so
+    the CLI writes many times after the reader has gone. One huge article would not test
+    this: its output goes out in one write, and CPython reports a write cut short by a
+    closed pipe as a short write, not as BrokenPipeError.
+    """
+    story = tmp_path / "stories.jsonl"
+    story.write_text(
+        "".join(json.dumps({"id": f"a{i}", "text": seed_like_text}) + "\n" for i in range(30)),
+        encoding="utf-8",
+    )
+    stderr_file = tmp_path / "stderr.txt"
+    with open(stderr_file, "wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "annotator.cli", "annotate", str(story),
+             "--model", str(tiny_model_dir), "--format", "text"],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            cwd=ROOT,
+        )  # fmt: skip
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # the reader has gone, far more than a pipe buffer still to come
+        code = proc.wait(timeout=300)
+    err = stderr_file.read_text(encoding="utf-8", errors="replace")
+    assert first.startswith(b"== a0"), err  # the CLI did start writing
+    assert code == 0, err
+    assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err

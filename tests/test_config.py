@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.config import Config
+from annotator.config import Config, TrainConfig
 from annotator.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,3 +36,52 @@ def test_bad_config_is_named(tmp_path: Path, content: str, message: str) -> None
 def test_replace_and_roundtrip() -> None:
     c = Config().replace(train={"epochs": 1})
     assert c.train.epochs == 1 and Config.from_dict(c.to_dict()) == c
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('[train]\nepochs = "3"\n', "train.epochs must be an integer, got '3'"),
+        ('[model]\ndropout = "x"\n', "model.dropout must be a number, got 'x'"),
+        ("[train]\nbatch_size = 16.5\n", "train.batch_size must be an integer, got 16.5"),
+        ("[inference]\nthreads = true\n", "inference.threads must be an integer, got True"),
+        ("[train]\nlearning_rate = false\n", "train.learning_rate must be a number, got False"),
+        (
+            '[train]\nrun_seeds = ["13", "14"]\n',
+            "train.run_seeds must be a list of integers, got ['13', '14']",
+        ),
+        ("[train]\nrun_seeds = 13\n", "train.run_seeds must be a list of integers, got 13"),
+        ('[train]\npolnear_epochs = "2"\n', "train.polnear_epochs must be an integer (or left out), got '2'"),
+        ("[model]\nbase_model = 3\n", "model.base_model must be a string, got 3"),
+        ("corpus_dir = 3\n", "corpus_dir must be a string, got 3"),
+        ("[model]\ncolour = 1\n", "unknown keys in [model]: colour"),
+    ],
+)
+def test_wrong_type_names_the_key(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(content)
+    with pytest.raises(ConfigError) as caught:
+        Config.load(path)
+    assert str(caught.value) == message
+
+
+def test_dicts_and_constructors_are_checked_too() -> None:
+    with pytest.raises(ConfigError, match=r"^train\.epochs must be an integer, got '3'$"):
+        Config.from_dict({"train": {"epochs": "3"}})
+    with pytest.raises(ConfigError, match=r"^train\.batch_size must be an integer, got 16\.5$"):
+        Config().replace(train={"batch_size": 16.5})
+    with pytest.raises(ConfigError, match=r"^unknown keys in \[train\]: epochz$"):
+        Config().replace(train={"epochz": 3})
+    with pytest.raises(ConfigError, match=r"^train\.run_seeds must be a list of integers, got \[1, True\]$"):
+        TrainConfig(run_seeds=[1, True])
+    with pytest.raises(ConfigError, match=r"^model must be a ModelConfig, got \{\}$"):
+        Config(model={})
+
+
+def test_integers_fit_float_fields_and_optional_fields_take_none(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text("[train]\nlearning_rate = 1\nwarmup_ratio = 0\n")
+    assert Config.load(path).train.learning_rate == 1
+    config = Config.from_dict({"train": {"polnear_epochs": None, "run_seeds": (2, 1)}, "corpus_dir": ROOT})
+    assert config.train.polnear_epochs is None and config.train.run_seeds == (1, 2)
+    assert config.corpus_dir == str(ROOT)

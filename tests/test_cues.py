@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.cues import (
-    ANONYMITY_PHRASES,
-    REPORTING_VERBS,
-    STANCES,
-    WEASEL_PHRASES,
-    SourceType,
-    classify_source,
-    count_sources,
+from annotator.sourcing.cues import (
     find_anonymity_phrases,
     find_anonymity_reason,
     find_cues,
     find_weasels,
-    has_direct_quote,
+    is_non_claim_cue,
+)
+from annotator.sourcing.lexicon import ANONYMITY_PHRASES, REPORTING_VERBS, STANCES, WEASEL_PHRASES
+from annotator.sourcing.quotes import has_direct_quote
+from annotator.sourcing.sources import (
+    SourceType,
+    classify_source,
+    count_sources,
     has_specific_role,
     head_noun,
-    is_non_claim_cue,
     reference_kind,
 )
 

@@ -481,9 +481,9 @@ def test_evaluate_polnear_and_report(tiny_annotator, tmp_path: Path) -> None:
     import json
 
     from annotator.corpora.bundled import load_split
-    from annotator.evaluate import evaluate_bundled, evaluate_polnear
-    from annotator.report import write_report
     from annotator.segment import segment
+    from annotator.training.evaluate import evaluate_bundled, evaluate_polnear
+    from annotator.training.report import write_report
 
     dev = polnear_to_gold(MINI, "dev", segment)
     sample = tmp_path / "sample.jsonl"

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from annotator.cues import SourceType
-from annotator.metrics import brier, ece
-from annotator.scoring import Evidence, SourcingScorer, cue_stance, evidence_matrix, make_evidence
+from annotator.scoring import Evidence, SourcingScorer, evidence_matrix, make_evidence
+from annotator.sourcing.cues import cue_stance
+from annotator.sourcing.sources import SourceType
+from annotator.training.metrics import brier, ece
 
 
 def synthetic(n: int, seed: int) -> tuple[list[Evidence], np.ndarray, np.ndarray]:
@@ -76,10 +77,10 @@ def test_save_load_roundtrip_is_exact(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (None, "has no fitted scorer"),
-        ("{not json", "is invalid"),
+        (None, "has no scorer.json"),
+        ("{not json", "is unreadable"),
         ('{"feature_names": ["p_anonymous"], "params": {}}', "other features"),
-        ("[]", "is invalid"),
+        ("[]", "is not a JSON object"),
     ],
 )
 def test_load_names_a_missing_corrupt_or_outdated_scorer(

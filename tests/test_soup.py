@@ -12,9 +12,9 @@ from safetensors.torch import load_file
 
 from annotator.config import Config
 from annotator.errors import ConfigError, SoupError
-from annotator.pipeline import CONFIG_FILE, TRAINING_FILE
-from annotator.soup import average_weights, greedy_soup
-from annotator.train import soup_dirs, train
+from annotator.modeldir import CONFIG_FILE, TRAINING_FILE
+from annotator.training.soup import average_weights, greedy_soup
+from annotator.training.train import soup_dirs, train
 
 
 def _state(value: float) -> dict[str, torch.Tensor]:
@@ -70,7 +70,7 @@ def test_scoring_mixtures_leaves_the_runs_weights_alone(tiny_model_dir: Path, sm
     from annotator.context import context_settings
     from annotator.corpora.bundled import load_split
     from annotator.model import SourcingModel
-    from annotator.train import build_examples, soup_runs
+    from annotator.training.train import build_examples, soup_runs
 
     models = [SourcingModel.load(tiny_model_dir) for _ in range(2)]
     torch.manual_seed(5)

@@ -8,10 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from annotator.metrics import span_f1, span_f1_any, span_sets_f1
-from annotator.model import TAGS, decode_runs, decode_spans
-from annotator.spans import (
-    by_confidence,
+from annotator.model import TAGS
+from annotator.sourcing.decode import decode_runs, decode_spans
+from annotator.sourcing.edges import (
     close_brackets,
     trim,
     with_first_conjunct,
@@ -19,6 +18,8 @@ from annotator.spans import (
     with_title,
     without_edge_words,
 )
+from annotator.sourcing.runs import by_confidence
+from annotator.training.metrics import span_f1, span_f1_any, span_sets_f1
 
 
 def _applied(rule: Callable[[str, int, int], tuple[int, int]], text: str) -> str:
@@ -67,9 +68,9 @@ def _words(text: str) -> list[tuple[int, int]]:
 def test_decoder_keeps_a_name_whole_despite_a_second_b() -> None:
     text = "The FBI said on Monday"
     spans = decode_spans(_probs(["B-source", "B-source", "B-cue", "O", "O"]), _words(text), [True] * 5, text)
-    a, b, _ = spans["source"]
+    _, a, b, _ = spans["source"]
     assert text[a:b] == "The FBI"
-    assert text[spans["cue"][0] : spans["cue"][1]] == "said"
+    assert spans["cue"].text(text) == "said"
 
 
 def test_decoder_extends_into_weak_neighbours_and_trims() -> None:
@@ -80,11 +81,11 @@ def test_decoder_extends_into_weak_neighbours_and_trims() -> None:
     probs[5] = 0.0
     probs[5, TAGS.index("O")], probs[5, TAGS.index("I-source")] = 0.6, 0.4
     spans = decode_spans(probs, _words(text), [True] * 8, text)
-    a, b, _ = spans["source"]
+    _, a, b, _ = spans["source"]
     assert text[a:b] == "Patrick McGinley, a law professor at WVU"
     # below the extension mass a token stays outside
     probs[5, TAGS.index("O")], probs[5, TAGS.index("I-source")] = 0.8, 0.2
-    a, b, _ = decode_spans(probs, _words(text), [True] * 8, text)["source"]
+    _, a, b, _ = decode_spans(probs, _words(text), [True] * 8, text)["source"]
     assert text[a:b] == "Patrick McGinley, a law professor"
 
 
@@ -92,7 +93,7 @@ def test_decoder_ignores_context_tokens_and_picks_the_most_confident_span() -> N
     text = "Smith said Jones agreed"
     probs = np.concatenate([_probs(["B-source", "B-cue"], 0.6), _probs(["B-source", "O"], 0.95)])
     spans = decode_spans(probs, _words(text), [True, True, True, True], text)
-    assert text[spans["source"][0] : spans["source"][1]] == "Jones"
+    assert spans["source"].text(text) == "Jones"
     assert decode_spans(probs, _words(text), [False] * 4, text) == {}
 
 
@@ -321,18 +322,18 @@ def test_decoder_cuts_edge_words_after_taking_the_determiner() -> None:
     text = "One of the officials said"
     tags = ["O", "B-source", "I-source", "I-source", "B-cue"]  # "of the officials"
     spans = decode_spans(_probs(tags), _words(text), [True] * 5, text)
-    assert text[spans["source"][0] : spans["source"][1]] == "One of the officials"
+    assert spans["source"].text(text) == "One of the officials"
     text = "The Trump campaign on Tuesday responded"
     tags = ["B-source", "I-source", "I-source", "I-source", "O", "B-cue"]
     spans = decode_spans(_probs(tags), _words(text), [True] * 6, text)
-    assert text[spans["source"][0] : spans["source"][1]] == "The Trump campaign"
+    assert spans["source"].text(text) == "The Trump campaign"
 
 
 def test_decoder_cuts_a_source_before_who() -> None:
     text = "Roffman , who said he left"
     tags = ["B-source", "I-source", "I-source", "B-cue", "O", "O"]
     spans = decode_spans(_probs(tags), _words(text), [True] * 6, text)
-    assert text[spans["source"][0] : spans["source"][1]] == "Roffman"
+    assert spans["source"].text(text) == "Roffman"
 
 
 def test_a_name_is_preferred_to_a_more_confident_who() -> None:
@@ -341,7 +342,7 @@ def test_a_name_is_preferred_to_a_more_confident_who() -> None:
     probs = _probs(tags)
     probs[2, TAGS.index("B-source")] = 0.99  # "who" more confident than the name
     spans = decode_spans(probs, _words(text), [True] * len(tags), text)
-    assert text[spans["source"][0] : spans["source"][1]] == "O'Donnell"
+    assert spans["source"].text(text) == "O'Donnell"
     runs = decode_runs(probs, _words(text), [True] * len(tags), text)
     assert [text[a:b] for _, a, b, _ in by_confidence(runs, "source", text)] == ["O'Donnell", "who"]
     assert [text[a:b] for _, a, b, _ in by_confidence(runs, "cue", text)] == ["said", "recalled"]

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from annotator.config import Config
 from annotator.corpora.bundled import load_split
-from annotator.evaluate import evaluate_bundled
-from annotator.pipeline import CONFIG_FILE, Annotator
-from annotator.report import write_report
-from annotator.train import train
+from annotator.modeldir import CONFIG_FILE
+from annotator.pipeline import Annotator
+from annotator.training.evaluate import evaluate_bundled
+from annotator.training.report import write_report
+from annotator.training.train import train
 
 
 def test_train_then_eval(tiny_train_config: Config, small_corpus: Path, tmp_path: Path) -> None:
@@ -92,7 +93,7 @@ def test_train_with_polnear_holds_out_selection_articles(tiny_train_config: Conf
 def test_every_listed_source_and_cue_is_a_span_target() -> None:
     """PolNeAR lists every attribution's source and cue; all become targets, overlaps dropped."""
     from annotator.model import TAGS, _bio_tags
-    from annotator.train import build_examples
+    from annotator.training.train import build_examples
 
     sentence = "Roffman, who said he left, told reporters the firm wrote it."
     text = "Headline\n\n" + sentence

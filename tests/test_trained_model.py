@@ -21,9 +21,9 @@ def find(article, start: str):
     return next(s for s in article.sentences if s.text.startswith(start))
 
 
-def test_seed_article_worked_example(trained: Annotator, seed_text: str) -> None:
+def test_seed_article_worked_example(trained: Annotator, shared_seed_text: str) -> None:
     """The rows of ANNOTATION.md's worked example come out as the guideline says."""
-    article = trained.annotate(seed_text)
+    article = trained.annotate(shared_seed_text)
     expected = {
         "China is helping Russia undertake": Label.ANONYMOUS,
         "China has been the key factor": Label.ANONYMOUS,

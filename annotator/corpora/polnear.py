@@ -50,26 +50,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from annotator.cues import (
-    ANONYMOUS_TYPES,
-    ON_RECORD_TYPES,
-    REPORTING_VERBS,
-    ROLE_NOUNS,
-    TITLE_NOUNS,
-    SourceType,
-    classify_source,
-    count_sources,
+from annotator.errors import CorpusFormatError, InputError
+from annotator.sourcing import quotes
+from annotator.sourcing.coref import Candidate, Resolver
+from annotator.sourcing.cues import (
     find_anonymity_reason,
     find_cues,
     find_weasels,
-    has_direct_quote,
-    has_specific_role,
-    head_noun,
     is_non_claim_cue,
+)
+from annotator.sourcing.edges import trim
+from annotator.sourcing.lexicon import REPORTING_VERBS
+from annotator.sourcing.sources import (
+    ANONYMOUS_TYPES,
+    ON_RECORD_TYPES,
+    SourceType,
+    classify_source,
+    count_sources,
+    has_specific_role,
     reference_kind,
 )
-from annotator.errors import CorpusFormatError, InputError
-from annotator.spans import trim
 
 log = logging.getLogger(__name__)
 
@@ -82,13 +82,6 @@ _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
 _E_LINE = re.compile(r"^(E\d+)\t(.*)$")
 _TRIGGERS = ("Attribution", "Attribution-no-source")
 _LABEL_RANK = {"anonymous": 0, "on_record": 1, "reporter": 2}
-_HONORIFIC_NAME = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Rev|Prof|President|Senator|Governor|Secretary|"
-    r"Judge|Justice|Mayor|Speaker)\.?\s+(?:[A-Z][\w'’-]+\s+){0,2}[A-Z][\w'’-]+"
-)
-_CAP_WORD = re.compile(r"[A-Z][\w'’-]+")
-_NAME = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}"
-_QUOTE_OPEN = ("“", '"', "‘")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 
 
@@ -310,78 +303,18 @@ def _inside(inner: Piece, pieces: Iterable[Piece]) -> bool:
     return any(a <= inner[0] and inner[1] <= b for a, b in pieces)
 
 
-def _is_person(text: str, stype: SourceType) -> bool:
-    if stype is SourceType.NAMED_PERSON:
-        return True
-    head = head_noun(text)
-    return (
-        stype is SourceType.UNNAMED
-        and (head in ROLE_NOUNS or head in TITLE_NOUNS)
-        and count_sources(text) == 1
-    )
-
-
-@dataclass(frozen=True)
-class _Candidate:
-    start: int
-    end: int
-    text: str
-    stype: SourceType
-
-
-def _person_mentions(text: str, sources: Sequence[_Candidate]) -> list[_Candidate]:
-    """Mentions of people in running text: "Mr. X" and surnames of named sources."""
-    found = {(m.start(), m.end()): m.group(0) for m in _HONORIFIC_NAME.finditer(text)}
-    surnames = set()
-    for c in sources:
-        if c.stype is SourceType.NAMED_PERSON:
-            words = _CAP_WORD.findall(re.split(r",|\(", c.text)[0])
-            if words:
-                surnames.add(re.sub(r"['’]s?$", "", words[-1]))
-    for name in surnames:
-        for m in re.finditer(rf"\b{re.escape(name)}\b", text):
-            found.setdefault((m.start(), m.end()), m.group(0))
-    return [_Candidate(a, b, t, SourceType.NAMED_PERSON) for (a, b), t in found.items()]
-
-
-def _head_mentions(text: str, head: str, before: int) -> list[_Candidate]:
-    """Earlier mentions of a role noun in running text, named or not."""
-    if not head:
-        return []
-    singular = "person" if head == "people" else head.rstrip("s") if head.endswith("s") else head
-    out = []
-    for m in re.finditer(rf"\b{re.escape(singular)}s?\b", text[:before], re.IGNORECASE):
-        after = re.match(rf"\s+({_NAME})", text[m.end() :])
-        appos = re.search(
-            rf"({_NAME}),\s+(?:a|an|the|[A-Z][\w]*['’]s?)\s+[^,.;“”\"]{{0,40}}$", text[: m.start()]
-        )
-        if after:
-            a = m.end() + after.start(1)
-            out.append(_Candidate(a, a + len(after.group(1)), after.group(1), SourceType.NAMED_PERSON))
-        elif appos:
-            out.append(_Candidate(appos.start(1), appos.end(1), appos.group(1), SourceType.NAMED_PERSON))
-        else:
-            np = re.search(r"\b(?:a|an|one|the|another)\s+(?:[\w'’-]+\s+){0,4}$", text[: m.start()])
-            a = np.start() if np else m.start()
-            out.append(_Candidate(a, m.end(), text[a : m.end()], SourceType.UNNAMED))
-    return out
-
-
 class _Resolver:
     """Resolves every attribution of one article (memoised, cycle-safe)."""
 
     def __init__(self, article: PolnearArticle) -> None:
         self.article = article
         self.text = article.text
-        self.sources = sorted(
-            (
-                _Candidate(*_span_of(a.source), a.source_text, classify_source(a.source_text))
-                for a in article.attributions
-                if a.source
-            ),
-            key=lambda c: (c.start, c.end),
-        )
-        self.mentions = _person_mentions(self.text, self.sources)
+        sources = [
+            Candidate(*_span_of(a.source), a.source_text, classify_source(a.source_text))
+            for a in article.attributions
+            if a.source
+        ]
+        self.coref = Resolver(self.text, sources)
         self.memo: dict[str, _Decision] = {}
 
     def decide(self, attr: Attribution, depth: int = 0) -> _Decision:
@@ -416,7 +349,7 @@ class _Resolver:
             return _Decision(SourceType.VAGUE, "anonymous", None, None)
         if kind == "thing" and self._weasel_near_cue(attr):
             return _Decision(SourceType.VAGUE, "anonymous", None, None)
-        found = self._antecedent(attr, span, kind)
+        found = self.coref.antecedent(attr.source_text, span[0], exclude=attr.content)
         if found is None:
             fallback = {
                 "role": SourceType.UNNAMED,
@@ -433,34 +366,6 @@ class _Resolver:
             if o.id != attr.id and o.source and _inside(span, o.content)
         ]  # fmt: skip
         return min(outers, key=lambda o: sum(b - a for a, b in o.content), default=None)
-
-    def _antecedent(self, attr: Attribution, span: Piece, kind: str) -> _Candidate | None:
-        earlier = [
-            c for c in self.sources
-            if c.end <= span[0] and c.stype not in (SourceType.PRONOUN, SourceType.NONE)
-        ]  # fmt: skip
-        mentions = [
-            m for m in self.mentions if m.end <= span[0] and not _inside((m.start, m.end), attr.content)
-        ]
-        if kind in ("person", "title"):
-            pool = [c for c in earlier if _is_person(c.text, c.stype)] + mentions
-        elif kind == "relative":
-            pool = earlier + mentions
-        elif kind == "role":
-            head = head_noun(attr.source_text)
-            stem = head.rstrip("s")
-            pool = [c for c in earlier if re.search(rf"\b{re.escape(stem)}", c.text, re.I)]
-            pool += [
-                m for m in _head_mentions(self.text, head, span[0])
-                if not _inside((m.start, m.end), attr.content)
-            ]  # fmt: skip
-        elif kind == "org":
-            pool = [c for c in earlier if c.stype is SourceType.NAMED_BODY]
-        elif kind == "thing":
-            pool = [c for c in earlier if c.stype in (SourceType.NAMED_BODY, SourceType.DOCUMENT)]
-        else:  # "people", "other"
-            pool = earlier
-        return max(pool, key=lambda c: (c.end, c.start), default=None)
 
 
 # --- sentences --------------------------------------------------------------------------
@@ -479,13 +384,13 @@ def _span_dict(text: str, pieces: tuple[Piece, ...]) -> dict[str, Any] | None:
     return {"start": a, "end": b, "text": text[a:b]}
 
 
-def _key(pieces: tuple[Piece, ...]) -> Piece | None:
+def _span_key(pieces: tuple[Piece, ...]) -> Piece | None:
     return _span_of(pieces) if pieces else None
 
 
-def _distinct(text: str, spans: Iterable[tuple[Piece, ...]]) -> list[dict[str, Any]]:
+def _distinct_spans(text: str, spans: Iterable[tuple[Piece, ...]]) -> list[dict[str, Any]]:
     """Span dicts of several attributions' sources (or cues), each once."""
-    return [d for d in {_key(p): _span_dict(text, p) for p in spans}.values() if d]
+    return [d for d in {_span_key(p): _span_dict(text, p) for p in spans}.values() if d]
 
 
 def _check_offsets(text: str, sentences: Sequence[Piece]) -> None:
@@ -536,60 +441,78 @@ def _records(
     if kinds is not None and len(kinds) != len(sentences):
         raise InputError(f"{len(kinds)} kinds given for {len(sentences)} sentences")
     resolver = _Resolver(article)
-    text = article.text
     out: list[tuple[dict[str, Any], int | None]] = []
     for i, (start, end) in enumerate(sentences):
-        record: dict[str, Any] = {
-            "start": start,
-            "end": end,
-            "kind": "body",
-            "label": None,
-            "attributed": False,
-            "source": None,
-            "sources": [],
-            "source_resolved": None,
-            "cue": None,
-            "cues": [],
-            "content": [],
-            "source_type": None,
-        }
         if start < article.headline_end or (kinds is not None and kinds[i] == "meta"):
-            record["kind"] = "meta"
-            out.append((record, None))
-            continue
-        attached = [a for a in article.attributions if _attached(a, start, end)]
-        if not attached:
-            record.update(label="reporter", source_type=SourceType.NONE.value)
-            out.append((record, 0))
-            continue
-        decisive = min(
-            attached,
-            key=lambda a: (
-                _LABEL_RANK[resolver.decide(a).label],
-                0 if _overlap(a.cue, start, end) else 1,
-                1 if _nested(a, attached) else 0,  # prefer the outer speaker
-                a.cue[0] if a.cue else (0, 0),
-            ),
-        )
-        decision = resolver.decide(decisive)
-        record.update(
-            label=decision.label,
-            attributed=True,
-            source=_span_dict(text, decisive.source),
-            sources=_distinct(text, [a.source for a in attached]),
-            source_resolved=decision.resolved,
-            cue=_span_dict(text, decisive.cue),
-            cues=_distinct(text, [a.cue for a in attached]),
-            content=[{"start": a, "end": b, "text": text[a:b]} for a, b in decisive.content],
-            source_type=decision.source_type.value,
-        )
-        strength = min(
-            _strength(article, resolver, a, start, end, sentences)
-            for a in attached
-            if resolver.decide(a).label == decision.label
-        )
-        out.append((record, strength))
+            out.append(({**_empty_record(start, end), "kind": "meta"}, None))
+        else:
+            out.append(_body_record(article, resolver, sentences, start, end))
     return out
+
+
+def _empty_record(start: int, end: int) -> dict[str, Any]:
+    """A sentence's record before any attribution is looked at: every key, nothing found."""
+    return {
+        "start": start,
+        "end": end,
+        "kind": "body",
+        "label": None,
+        "attributed": False,
+        "source": None,
+        "sources": [],
+        "source_resolved": None,
+        "cue": None,
+        "cues": [],
+        "content": [],
+        "source_type": None,
+    }
+
+
+def _decisive(attached: Sequence[Attribution], resolver: _Resolver, start: int, end: int) -> Attribution:
+    """The attribution that labels a sentence: the weakest sourcing (rule 3), then one whose
+    cue is in the sentence, then the outer speaker, then the earliest cue."""
+    return min(
+        attached,
+        key=lambda a: (
+            _LABEL_RANK[resolver.decide(a).label],
+            0 if _overlap(a.cue, start, end) else 1,
+            1 if _nested(a, attached) else 0,  # prefer the outer speaker
+            a.cue[0] if a.cue else (0, 0),
+        ),
+    )
+
+
+def _body_record(
+    article: PolnearArticle, resolver: _Resolver, sentences: Sequence[Piece], start: int, end: int
+) -> tuple[dict[str, Any], int]:
+    """A body sentence's record and strength: the reporter's (0) without an attached
+    attribution; otherwise labelled by the decisive one, with the weakest strength among
+    the attributions of that label."""
+    record = _empty_record(start, end)
+    attached = [a for a in article.attributions if _attached(a, start, end)]
+    if not attached:
+        record.update(label="reporter", source_type=SourceType.NONE.value)
+        return record, 0
+    decisive = _decisive(attached, resolver, start, end)
+    decision = resolver.decide(decisive)
+    text = article.text
+    record.update(
+        label=decision.label,
+        attributed=True,
+        source=_span_dict(text, decisive.source),
+        sources=_distinct_spans(text, [a.source for a in attached]),
+        source_resolved=decision.resolved,
+        cue=_span_dict(text, decisive.cue),
+        cues=_distinct_spans(text, [a.cue for a in attached]),
+        content=[{"start": a, "end": b, "text": text[a:b]} for a, b in decisive.content],
+        source_type=decision.source_type.value,
+    )
+    strength = min(
+        _strength(article, resolver, a, start, end, sentences)
+        for a in attached
+        if resolver.decide(a).label == decision.label
+    )
+    return record, strength
 
 
 def _sentence_at(sentences: Sequence[Piece], offset: int) -> Piece | None:
@@ -616,7 +539,7 @@ def _strength(
         return 2
     if stype is SourceType.NAMED_PERSON:
         refusal = any(s == "refusal" for *_, s in find_cues(attr.cue_text))
-        quoted = has_direct_quote(text[start:end]) or attr.content_text.lstrip().startswith(_QUOTE_OPEN)
+        quoted = quotes.has_direct_quote(text[start:end]) or quotes.opens_with_quote(attr.content_text)
         return 3 if quoted and not refusal else 2
     # unnamed: a specific role plus a stated reason or several sources
     words = d.resolved or attr.source_text
@@ -713,71 +636,92 @@ def polnear_to_gold(root: str | Path, split: str, splitter: Splitter) -> list[di
     source of every PolNeAR attribution inside the sentence, whatever the label,
     for the per-attribution span metric.
     """
-    gold = []
-    for article in load_polnear(root, split):
-        text = article.text
-        segments = _as_segments(article, splitter)
-        offsets = [(s.start, s.end) for s in segments]
-        records = _records(article, offsets, [s.kind for s in segments])
-        every = {
-            (d["start"], d["end"]): d for d in (_span_dict(text, a.source) for a in article.attributions) if d
-        }
-        breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
-        sentences = []
-        for seg, (r, strength) in zip(segments, records, strict=True):
-            start, end = r["start"], r["end"]
-            para = seg.paragraph
-            if para is None:
-                para = sum(1 for b in breaks if b <= start)
-            meta = r["kind"] == "meta"
-            label = r["label"]
-            attributed = not meta and label != "reporter"
-            source = _within(r["source"], start, end) if attributed else None
-            resolved = r["source_resolved"] if attributed else None
-            if attributed and source is None and r["source"] is not None and resolved is None:
-                resolved = r["source"]["text"]
-            reason = None
-            if label == "anonymous":
-                found = find_anonymity_reason(text[start:end])
-                if found:
-                    a, b = start + found[0], start + found[1]
-                    reason = {"start": a, "end": b, "text": text[a:b]}
-            meta_kind = None
-            if meta:
-                meta_kind = "headline" if start < article.headline_end else seg.meta_kind
-            sentences.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "kind": r["kind"],
-                    "paragraph": para,
-                    "meta_kind": meta_kind,
-                    "label": None if meta else label,
-                    "strength": None if meta else (strength if attributed else 0),
-                    "source": source,
-                    # every PolNeAR source inside the sentence (a sentence may cite several)
-                    "sources": _all_within(r["sources"], start, end) if attributed else [],
-                    "source_resolved": resolved,
-                    "cue": _within(r["cue"], start, end) if attributed else None,
-                    "cues": _all_within(r["cues"], start, end) if attributed else [],
-                    # every attribution's source, acts and silver-reporter sentences included
-                    "every_source": _all_within(every.values(), start, end),
-                    "anonymity_reason": reason,
-                }
-            )
-        gold.append(
-            {
-                "id": f"polnear-{article.split}-{article.doc_id}",
-                "domain": "politics",
-                "style": "polnear",
-                "country": "US",
-                "silver": True,
-                "annotator": article.annotator,
-                "text": text,
-                "sentences": sentences,
-            }
-        )
-    return gold
+    return [_gold_article(article, splitter) for article in load_polnear(root, split)]
+
+
+def _gold_article(article: PolnearArticle, splitter: Splitter) -> dict[str, Any]:
+    """One article in the bundled schema: its segments' silver records made gold sentences."""
+    text = article.text
+    segments = _as_segments(article, splitter)
+    records = _records(article, [(s.start, s.end) for s in segments], [s.kind for s in segments])
+    every = {
+        (d["start"], d["end"]): d for d in (_span_dict(text, a.source) for a in article.attributions) if d
+    }
+    every_source = list(every.values())
+    breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
+    return {
+        "id": f"polnear-{article.split}-{article.doc_id}",
+        "domain": "politics",
+        "style": "polnear",
+        "country": "US",
+        "silver": True,
+        "annotator": article.annotator,
+        "text": text,
+        "sentences": [
+            _gold_sentence(article, seg, record, strength, every_source, breaks)
+            for seg, (record, strength) in zip(segments, records, strict=True)
+        ],
+    }
+
+
+def _gold_sentence(
+    article: PolnearArticle,
+    seg: _Segment,
+    r: dict[str, Any],
+    strength: int | None,
+    every_source: Sequence[dict[str, Any]],
+    breaks: Sequence[int],
+) -> dict[str, Any]:
+    """One silver record as a bundled-schema sentence: as in the bundled corpus, spans are
+    kept only inside the sentence; ``every_source`` (the article's attribution sources,
+    distinct) is filtered to it too."""
+    start, end = r["start"], r["end"]
+    meta = r["kind"] == "meta"
+    label = r["label"]
+    attributed = not meta and label != "reporter"
+    source = _within(r["source"], start, end) if attributed else None
+    return {
+        "start": start,
+        "end": end,
+        "kind": r["kind"],
+        "paragraph": _paragraph(seg, breaks),
+        "meta_kind": ("headline" if start < article.headline_end else seg.meta_kind) if meta else None,
+        "label": None if meta else label,
+        "strength": None if meta else (strength if attributed else 0),
+        "source": source,
+        # every PolNeAR source inside the sentence (a sentence may cite several)
+        "sources": _all_within(r["sources"], start, end) if attributed else [],
+        "source_resolved": _speaker(r, source) if attributed else None,
+        "cue": _within(r["cue"], start, end) if attributed else None,
+        "cues": _all_within(r["cues"], start, end) if attributed else [],
+        # every attribution's source, acts and silver-reporter sentences included
+        "every_source": _all_within(every_source, start, end),
+        "anonymity_reason": _reason_span(article.text, start, end) if label == "anonymous" else None,
+    }
+
+
+def _paragraph(seg: _Segment, breaks: Sequence[int]) -> int:
+    """The segment's paragraph: the splitter's, else the blank-line breaks before it."""
+    if seg.paragraph is not None:
+        return seg.paragraph
+    return sum(1 for b in breaks if b <= seg.start)
+
+
+def _speaker(r: dict[str, Any], source: dict[str, Any] | None) -> str | None:
+    """``source_resolved`` of an attributed sentence: the resolved antecedent, or the decisive
+    source's words when that source lies outside the sentence, so the speaker is still named."""
+    if source is None and r["source"] is not None and r["source_resolved"] is None:
+        return r["source"]["text"]
+    return r["source_resolved"]
+
+
+def _reason_span(text: str, start: int, end: int) -> dict[str, Any] | None:
+    """The anonymity reason stated in ``text[start:end]``, as a span in article offsets."""
+    found = find_anonymity_reason(text[start:end])
+    if not found:
+        return None
+    a, b = start + found[0], start + found[1]
+    return {"start": a, "end": b, "text": text[a:b]}
 
 
 def polnear_training_articles(

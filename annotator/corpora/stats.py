@@ -11,10 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from annotator.cues import NATIONALITIES, PLACES, SourceType, classify_source, count_sources
-from annotator.scoring import cue_stance
+from annotator.sourcing import quotes
+from annotator.sourcing.cues import cue_stance
+from annotator.sourcing.lexicon import NATIONALITIES, PLACES
+from annotator.sourcing.sources import SourceType, classify_source, count_sources
 
-_QUOTE = re.compile(r"[“”\"]")
 _HEDGE = re.compile(
     r"\b(is|are|was|were) (expected|likely|set|poised|due) to\b|\b(appears?|seems?) to\b", re.I
 )
@@ -96,7 +97,7 @@ CONSTRUCTIONS: dict[str, Callable[[str, dict[str, Any]], bool]] = {
         and bool(re.search(r"[—–][^—–]*" + re.escape(_cue(s)) + r"[^—–]*[—–]?", t.lower()))
     ),
     "multi-sentence quote (speaker in another sentence)": lambda t, s: (
-        _attributed(s) and not s.get("source") and bool(s.get("source_resolved")) and bool(_QUOTE.search(t))
+        _attributed(s) and not s.get("source") and bool(s.get("source_resolved")) and quotes.has_mark(t)
     ),
     "speaker named after the quote": _speaker_after_quote,
     "pronoun/description continuation → named source": _pronoun_to("on_record"),
@@ -128,7 +129,7 @@ CONSTRUCTIONS: dict[str, Callable[[str, dict[str, Any]], bool]] = {
     ),
     "unnamed person from a named organisation": _unnamed_from_named_org,
     "reported speech without quotes": lambda t, s: (
-        _attributed(s) and not _QUOTE.search(t) and bool(s.get("cue"))
+        _attributed(s) and not quotes.has_mark(t) and bool(s.get("cue"))
     ),
     "mixed sentence citing unnamed sources": lambda t, s: (
         "citing" in t.lower() and s.get("label") == "anonymous"

@@ -1,6 +1,7 @@
 """Evaluation: the full pipeline judged on gold sentences, baselines side by side.
 
-``eval/evaluate.py`` is a thin wrapper that writes the report files.
+``eval/run_eval.py`` (`make eval`) is a thin wrapper around :func:`evaluate_model` and
+:func:`annotator.training.report.write_report`.
 """
 
 from __future__ import annotations
@@ -10,14 +11,20 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from annotator.align import align
-from annotator.baselines import RuleBaseline, tfidf_baseline
-from annotator.metrics import (
+from annotator import modeldir
+from annotator.config import REPO_ROOT
+from annotator.corpora.bundled import file_hashes, load_split
+from annotator.pipeline import Annotator
+from annotator.provenance import git_commit, versions
+from annotator.training.align import align
+from annotator.training.baselines import RuleBaseline, tfidf_baseline
+from annotator.training.metrics import (
     attributed_f1,
     bootstrap_ci,
     brier,
@@ -30,12 +37,12 @@ from annotator.metrics import (
     span_f1_any,
     span_sets_f1,
 )
-from annotator.pipeline import Annotator
 from annotator.types import LABEL_NAMES, Kind
 
 logger = logging.getLogger(__name__)
 
 META = "meta"
+HAND_SAMPLE = REPO_ROOT / "data" / "polnear_dev_sample.jsonl"
 
 
 @dataclass(frozen=True)
@@ -265,3 +272,55 @@ def evaluate_polnear(
     hand_base = baseline_metrics(train_articles, texts, hand, hgroups, n_boot)
     result["baselines"] = {"silver": base, "hand_sample": hand_base}
     return result
+
+
+def reference_score(path: Path, metrics: dict[str, Any]) -> dict[str, Any] | None:
+    """The bundled-only model's score to compare with, if ``path`` is a usable report for it."""
+    if not path.is_file():
+        logger.warning("no reference report at %s: run `make eval` for the bundled-only model first", path)
+        return None
+    ref = json.loads(path.read_text())
+    if ref.get("model_name") == metrics["model_name"] or "polnear_train_silver" in ref.get("corpora", {}):
+        logger.warning("%s is not a bundled-only model's report; no comparison", path)
+        return None
+    if ref.get("data_hashes") != metrics["data_hashes"]:
+        logger.warning("%s was scored on other corpus files; no comparison", path)
+        return None
+    return {
+        "model_name": ref["model_name"],
+        "macro_f1": ref["bundled"]["model"]["macro_f1"],
+        "git_commit": ref.get("git_commit"),
+    }
+
+
+def evaluate_model(
+    model_dir: str | Path,
+    corpus_dir: str | Path,
+    polnear_dir: str | Path | None = None,
+    reference: str | Path | None = None,
+    n_boot: int = 1000,
+) -> dict[str, Any]:
+    """Everything metrics.json holds: the model on the bundled test split (with baselines),
+    on PolNeAR dev if ``polnear_dir`` is given, compared with the ``reference`` report."""
+    started = time.perf_counter()
+    annotator = Annotator.from_dir(model_dir)
+    train_articles = load_split(corpus_dir, "train")
+    test_articles = load_split(corpus_dir, "test")
+    training = modeldir.read_training(model_dir)
+    metrics = {
+        "model_name": training.get("name", Path(model_dir).name),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "git_commit": git_commit(),
+        "seed": training.get("seed"),
+        "soup": training.get("soup"),  # None for a single fine-tuning run
+        "corpora": training.get("corpora", {}),
+        "versions": versions(),
+        "data_hashes": file_hashes(corpus_dir),
+        "bundled": evaluate_bundled(annotator, test_articles, train_articles, n_boot),
+    }
+    if polnear_dir:
+        metrics["polnear"] = evaluate_polnear(annotator, polnear_dir, HAND_SAMPLE, train_articles, n_boot)
+    if reference:
+        metrics["reference"] = reference_score(Path(reference), metrics)
+    metrics["eval_seconds"] = round(time.perf_counter() - started, 1)
+    return metrics

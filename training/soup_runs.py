@@ -12,12 +12,12 @@ import logging
 import sys
 
 from annotator.errors import AnnotatorError
-from annotator.train import soup_dirs
+from annotator.training.train import soup_dirs
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("models", nargs="+", help="model directories written by training/train.py")
+    parser.add_argument("models", nargs="+", help="model directories written by training/fit_model.py")
     parser.add_argument("--out", required=True, help="model directory to write")
     parser.add_argument(
         "--polnear", default=None, help="PolNeAR checkout, if the models were trained with it"

@@ -11,7 +11,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from annotator.cues import ANONYMITY_PHRASES, WEASEL_PHRASES, SourceType, classify_source, find_cues
+from annotator.sourcing.cues import find_cues
+from annotator.sourcing.lexicon import ANONYMITY_PHRASES, WEASEL_PHRASES
 
 _UNNAMED = re.compile(
     r"\b(officials?|sources?|aides?|people familiar|person familiar|diplomats?|"
@@ -19,7 +20,6 @@ _UNNAMED = re.compile(
     r"it was reported|many fear|some say)\b",
     re.IGNORECASE,
 )
-_NAME_BEFORE_CUE = re.compile(r"([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)\s*$")
 
 
 class RuleBaseline(ClassifierMixin, BaseEstimator):
@@ -44,13 +44,6 @@ class RuleBaseline(ClassifierMixin, BaseEstimator):
         window = text[max(0, start - 60) : start]
         if _UNNAMED.search(window) or _UNNAMED.search(text[cues[0][1] : cues[0][1] + 40]):
             return "anonymous"
-        match = _NAME_BEFORE_CUE.search(window)
-        if match and classify_source(match.group(1)) in (
-            SourceType.NAMED_PERSON,
-            SourceType.NAMED_BODY,
-            SourceType.DOCUMENT,
-        ):
-            return "on_record"
         return "on_record"
 
 

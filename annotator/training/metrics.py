@@ -1,12 +1,20 @@
-"""Metrics shared by training (dev selection) and evaluation: one implementation each."""
+"""Metrics shared by training (dev selection) and evaluation: one implementation each.
+
+Label and score metrics are scikit-learn's; this module fixes their arguments (explicit
+labels, ``zero_division=0``) and the answer on empty input. Its own code is only what
+scikit-learn does not compute: the reliability table and ECE with equal-width bins, span
+matching, and a bootstrap interval over whole articles.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 
 import numpy as np
+from sklearn.metrics import brier_score_loss, confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.utils import check_consistent_length
 
-from annotator.spans import overlaps
+from annotator.sourcing.runs import overlaps
 from annotator.types import LABEL_NAMES
 
 
@@ -14,45 +22,55 @@ def _f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
+def _empty(gold: Sequence[object], pred: Sequence[object]) -> bool:
+    """Both empty: scikit-learn raises there, these metrics give 0 (or nan for the Brier score)."""
+    return len(gold) == 0 and len(pred) == 0
+
+
 def prf(gold: Sequence[str], pred: Sequence[str], positive: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of one class."""
-    tp = sum(g == positive and p == positive for g, p in zip(gold, pred, strict=True))
-    fp = sum(g != positive and p == positive for g, p in zip(gold, pred, strict=True))
-    fn = sum(g == positive and p != positive for g, p in zip(gold, pred, strict=True))
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    return precision, recall, _f1(precision, recall)
+    """Precision, recall and F1 of one class, 0 where undefined (sklearn's; 0s for no items, where it raises)."""
+    if _empty(gold, pred):
+        return 0.0, 0.0, 0.0
+    p, r, f, _ = precision_recall_fscore_support(gold, pred, labels=[positive], average=None, zero_division=0)
+    return float(p[0]), float(r[0]), float(f[0])
 
 
 def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = LABEL_NAMES) -> float:
-    """Unweighted mean F1 over the labels."""
-    return float(np.mean([prf(gold, pred, label)[2] for label in labels]))
+    """Unweighted mean F1 over ``labels``; a label in neither gold nor pred counts as 0 (sklearn's)."""
+    if _empty(gold, pred):
+        return 0.0
+    return float(f1_score(gold, pred, labels=list(labels), average="macro", zero_division=0))
 
 
 def attributed_f1(gold: Sequence[str], pred: Sequence[str]) -> float:
-    """F1 of attributed (anonymous or on_record) against reporter voice."""
-    g = ["att" if x in ("anonymous", "on_record") else "no" for x in gold]
-    p = ["att" if x in ("anonymous", "on_record") else "no" for x in pred]
-    return prf(g, p, "att")[2]
+    """F1 of attributed (anonymous or on_record) against reporter voice (and meta): ``prf`` of the two."""
+
+    def attributed(labels: Sequence[str]) -> np.ndarray:
+        return np.isin(np.asarray(labels, dtype=object), ["anonymous", "on_record"])
+
+    return prf(attributed(gold), attributed(pred), True)[2]
 
 
 def confusion(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
-    """Rows gold, columns predicted."""
-    index = {label: i for i, label in enumerate(labels)}
-    matrix = [[0] * len(labels) for _ in labels]
-    for g, p in zip(gold, pred, strict=True):
-        if g in index and p in index:
-            matrix[index[g]][index[p]] += 1
-    return matrix
+    """Rows gold, columns predicted, in the order of ``labels``; pairs with a value outside them
+    are left out (sklearn's; all zeros where no gold value is among them, where it raises)."""
+    check_consistent_length(gold, pred)
+    if not set(labels).intersection(gold):  # scikit-learn raises; every pair is left out
+        return [[0] * len(labels) for _ in labels]
+    return confusion_matrix(gold, pred, labels=list(labels)).tolist()
 
 
 def brier(y: Sequence[int], p: Sequence[float]) -> float:
-    y_arr, p_arr = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
-    return float(np.mean((p_arr - y_arr) ** 2)) if len(y_arr) else float("nan")
+    """Mean squared difference between scores and 0/1 outcomes (sklearn's; nan for no items, where it raises)."""
+    return float("nan") if _empty(y, p) else float(brier_score_loss(y, p))
 
 
 def reliability(y: Sequence[int], p: Sequence[float], bins: int = 10) -> list[dict[str, float]]:
-    """Per equal-width bin: count, mean score and observed rate."""
+    """Per equal-width bin: count, mean score and observed rate.
+
+    What it adds over sklearn's ``calibration_curve``: every bin is kept (that one drops
+    empty bins, so its rows do not line up across models) and each row has its count.
+    """
     y_arr, p_arr = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
     edges = np.linspace(0.0, 1.0, bins + 1)
     which = np.clip(np.digitize(p_arr, edges[1:-1], right=False), 0, bins - 1)
@@ -73,7 +91,7 @@ def reliability(y: Sequence[int], p: Sequence[float], bins: int = 10) -> list[di
 
 
 def ece(y: Sequence[int], p: Sequence[float], bins: int = 10) -> float:
-    """Expected calibration error with equal-width bins."""
+    """Expected calibration error with equal-width bins (sklearn has no ECE), nan for no items."""
     total = len(y)
     if not total:
         return float("nan")
@@ -90,7 +108,7 @@ def _matches(p: tuple[int, int], g: tuple[int, int], mode: str) -> bool:
 def span_f1(
     gold: Sequence[tuple[int, int] | None], pred: Sequence[tuple[int, int] | None]
 ) -> dict[str, float]:
-    """Exact and overlap F1 of one span per item (None = no span)."""
+    """Exact and overlap F1 of one span per item (None = no span); sklearn has no span metrics."""
     return span_f1_any([() if g is None else (g,) for g in gold], pred)
 
 
@@ -152,7 +170,11 @@ def bootstrap_ci(
     seed: int = 0,
     alpha: float = 0.05,
 ) -> tuple[float, float]:
-    """Percentile interval of ``metric(indices)`` resampling whole articles (``groups``)."""
+    """Percentile interval of ``metric(indices)`` resampling whole articles (``groups``).
+
+    sklearn has no bootstrap, and ``scipy.stats.bootstrap`` resamples items, not groups:
+    sentences of one article are not independent, so they are drawn together.
+    """
     if len(groups) == 0:
         return float("nan"), float("nan")
     rng = np.random.default_rng(seed)

@@ -1,111 +1,33 @@
-"""Who a sentence's source really is: pronoun and description antecedents, and
-speakers shared across the sentences of one multi-sentence quotation.
-
-Rules, not learning: a pronoun or a definite description ("he", "the
-official", "the company") resolves to the most recent compatible source named
-earlier in the article, and a continuation takes the sourcing label of the
-source it refers back to (ANNOTATION.md: continuations follow their antecedent).
-A mixed sentence whose second, unnamed source makes a claim of its own is
-anonymous (ANNOTATION.md: the weakest sourcing decides), and an anonymous
-sentence names its unnamed source, see :func:`deciding_source`.
+"""Which source decides a sentence's label: ANNOTATION.md labels a sentence by the
+weakest sourcing any of its claims rests on, and the data card's decision 9 makes the
+source span the one that decides it (decisions 16 and 18 for the spans shown).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from annotator.cues import (
-    ANONYMOUS_TYPES,
+from annotator.sourcing import quotes
+from annotator.sourcing.cues import find_cues
+from annotator.sourcing.lexicon import (
     AUXILIARIES,
-    ON_RECORD_TYPES,
+    DEFINITE,
+    POSSESSIVE_PRONOUNS,
     PREPOSITIONS,
     RELATIVE_PRONOUNS,
     ROLE_NOUNS,
     SUBORDINATORS,
     WEEKDAYS,
-    SourceType,
+)
+from annotator.sourcing.runs import Run, by_confidence, is_relative_pronoun, overlaps
+from annotator.sourcing.sources import (
+    ANONYMOUS_TYPES,
+    ON_RECORD_TYPES,
     classify_source,
     count_sources,
-    find_anonymity_phrases,
-    find_cues,
-    find_weasels,
-    head_noun,
     reference_kind,
 )
-from annotator.spans import Run, by_confidence, is_relative_pronoun, overlaps
-
-_PERSON_TYPES = (SourceType.NAMED_PERSON, SourceType.UNNAMED)
-
-
-@dataclass(frozen=True)
-class Mention:
-    """A body sentence's model output, as resolution needs it."""
-
-    source: str | None  # source words in this sentence, if any
-    label: str  # model's label
-    quote_group: int | None = None
-    sentence: str = ""  # the sentence text: an unnamed source in it keeps the sentence anonymous
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """The resolved source of a sentence and the label it implies."""
-
-    label: str
-    resolved: str | None  # antecedent text (or the source itself when it is a name)
-    resolved_type: SourceType
-    speaker: int | None  # index of the sentence whose source this one refers back to
-
-
-def _same_role(head: str, candidate: str) -> bool:
-    """ "the official" ~ "a senior US official", "the diplomats" ~ "two diplomats" (whole words)."""
-    stem = head.removesuffix("s")
-    words = {w.removesuffix("s") for w in re.findall(r"[a-z]+", candidate.lower())}
-    return bool(stem) and stem in words
-
-
-def _compatible(pronoun: str, candidate: str, ctype: SourceType) -> bool:
-    """Whether a pronoun or description can refer back to an earlier source."""
-    kind = reference_kind(pronoun)
-    if kind == "person":
-        return ctype in _PERSON_TYPES and count_sources(candidate) <= 1
-    if kind in ("people", "self", "other"):
-        return True
-    if kind == "org":
-        return ctype is SourceType.NAMED_BODY
-    if kind == "thing":
-        return ctype in (SourceType.NAMED_BODY, SourceType.DOCUMENT)
-    if kind in ("role", "title"):
-        return _same_role(head_noun(pronoun), candidate) or (
-            kind == "title" and ctype is SourceType.NAMED_PERSON
-        )
-    return False
-
-
-_UNNAMED_IN_SENTENCE = re.compile(
-    r"\b(citing|unnamed|anonymous|anonymity|sources?|officials)\b", re.IGNORECASE
-)
-
-
-def _label_for(ctype: SourceType, fallback: str, sentence: str = "") -> str:
-    """The label a continuation takes from its antecedent.
-
-    A mixed sentence ("he said, citing unnamed officials, ...") stays anonymous
-    even when "he" is a named person: the weakest sourcing wins.
-    """
-    if ctype in ANONYMOUS_TYPES:
-        return "anonymous"
-    if ctype in ON_RECORD_TYPES:
-        mixed = fallback == "anonymous" and (
-            _UNNAMED_IN_SENTENCE.search(sentence)
-            or find_anonymity_phrases(sentence)
-            or find_weasels(sentence)
-        )
-        return fallback if mixed else "on_record"
-    return fallback
-
 
 MIXED_SOURCE_MASS = 0.7
 """How confidently the tagger must mark a second, unnamed source before it makes an
@@ -120,12 +42,12 @@ _GLUE = " \t\n,;:()—–-"
 
 def _gap(run: Run, start: int, end: int) -> int:
     """Characters between a run and ``start:end`` (0 when they touch or overlap)."""
-    return max(run[1] - end, start - run[2], 0)
+    return max(run.start - end, start - run.end, 0)
 
 
 def nearest_run(runs: Sequence[Run], kind: str, start: int, end: int) -> Run | None:
     """The run of ``kind`` closest to ``start:end`` (the cue that goes with a source)."""
-    return min((r for r in runs if r[0] == kind), key=lambda r: _gap(r, start, end), default=None)
+    return min((r for r in runs if r.kind == kind), key=lambda r: _gap(r, start, end), default=None)
 
 
 def weakest_source(
@@ -146,17 +68,17 @@ def weakest_source(
         return None
     first = sources[0]
     for r in sources[1:]:
-        if r[3] < min_mass or not _unnamed(_words(r, text)):
+        if r.score < min_mass or not _unnamed(_words(r, text)):
             continue
         # a clause describing the first source ("Jane Doe, 59, who watched ...") is not a second one
-        if not text[min(first[2], r[2]) : max(first[1], r[1])].strip(_GLUE):
+        if not text[min(first.end, r.end) : max(first.start, r.start)].strip(_GLUE):
             continue
         # a claim of its own: a cue next to this source, not the first source's cue
-        cue = nearest_run(runs, "cue", r[1], r[2])
+        cue = nearest_run(runs, "cue", r.start, r.end)
         if cue is None:
             continue
-        gap = _gap(cue, r[1], r[2])
-        if gap <= MIXED_CUE_GAP and gap < _gap(cue, first[1], first[2]):
+        gap = _gap(cue, r.start, r.end)
+        if gap <= MIXED_CUE_GAP and gap < _gap(cue, first.start, first.end):
             return r, cue
     return None
 
@@ -189,13 +111,13 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     named = bool(sources) and classify_source(first) in ON_RECORD_TYPES
     unnamed = [r for r in sources[1:] if _unnamed(_words(r, text))]
     if named and unnamed:
-        return "anonymous", unnamed[0], nearest_run(runs, "cue", unnamed[0][1], unnamed[0][2])
+        return "anonymous", unnamed[0], nearest_run(runs, "cue", unnamed[0].start, unnamed[0].end)
     # the first source is a description ("The administration"), which may itself be the
     # unnamed one: another source decides only with a claim of its own, and only an
     # indefinite one ("US officials", "a diplomat"), not a description that may stand for
     # someone named ("the computer specialist would assert")
-    candidates = [r for r in unnamed if _indefinite(r, text) and not _quoted(text, r[1])]
-    cues = [*(c for c in runs if c[0] == "cue"), *_rule_cues(text)] if candidates else []
+    candidates = [r for r in unnamed if _indefinite(r, text) and not quotes.inside(text, r.start)]
+    cues = [*(c for c in runs if c.kind == "cue"), *_rule_cues(text)] if candidates else []
     for r in candidates:
         own = _own_cue(r, sources[0], cues, text)
         if own is not None:
@@ -242,9 +164,9 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
     a preposition, time word or relative clause in it ("On Tuesday officials said") is left
     alone rather than guessed at.
     """
-    cue_runs = [r for r in runs if r[0] == "cue"]
+    cue_runs = [r for r in runs if r.kind == "cue"]
     for a, b, _ in find_cues(text):
-        if any(overlaps((a, b), r[1:3]) for r in cue_runs):
+        if any(overlaps((a, b), r.offsets) for r in cue_runs):
             continue
         before = text[:a]
         breaks = list(_CLAUSE_BREAK.finditer(before))
@@ -261,60 +183,45 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
         if _NOT_IN_SUBJECT & set(names) or any("'" in n or "’" in n for n in names):  # "That's what"
             continue
         start, end = lo + words[0].start(), lo + words[-1].end()
-        if any(overlaps((start, end), r[1:3]) for r in runs):  # part of what the tagger marked
+        if any(overlaps((start, end), r.offsets) for r in runs):  # part of what the tagger marked
             continue
-        if _quoted(text, start):  # "… that people thought was there," the person said
+        if quotes.inside(text, start):  # "… that people thought was there," the person said
             continue
         if _unnamed(text[start:end]):
-            return ("source", start, end, 0.0), ("cue", a, b, 0.0)
+            return Run("source", start, end, 0.0), Run("cue", a, b, 0.0)
     return None
 
 
 _INDEFINITE_START = re.compile(r"(?:a|an|one|another|some|several|two|three)\b", re.IGNORECASE)
-_DEFINITE = frozenset("the this these those his her its their our my your".split())
+# "the computer specialist", "his aides" may stand for someone named; "that" is left out
+# ("that official" is as indefinite as the rules can tell)
+_DEFINITE_OPENERS = (DEFINITE | POSSESSIVE_PRONOUNS) - {"that"}
 
 
 def _indefinite(run: Run, text: str) -> bool:
     """Plural ("US officials") or opened by an indefinite word, with nothing definite
     opening it or just before it ("the computer specialist", "his aides")."""
     words = _words(run, text)
-    if any(w.lower() in _DEFINITE for w in [*text[: run[1]].split()[-2:], *words.split()[:1]]):
+    if any(w.lower() in _DEFINITE_OPENERS for w in [*text[: run.start].split()[-2:], *words.split()[:1]]):
         return False
     return count_sources(words) >= 2 or bool(_INDEFINITE_START.match(words))
 
 
-def _quoted(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies inside a quotation (quoted words are content, not a source),
-    including one opened in an earlier sentence and closed in this one. A straight
-    quote opens when it starts the text or follows a space or bracket, and closes otherwise."""
-    marks = [
-        (
-            m.start(),
-            m.group(0) == "“"
-            or (m.group(0) == '"' and (m.start() == 0 or text[m.start() - 1] in " \t\n([{—–")),
-        )
-        for m in re.finditer(r'[“”"]', text)
-    ]
-    depth_before = sum(1 if opens else -1 for i, opens in marks if i < pos)
-    depth_after = sum(1 if opens else -1 for i, opens in marks if i >= pos)
-    return depth_before > 0 or depth_after < 0
-
-
 def _rule_cues(text: str) -> list[Run]:
-    return [("cue", a, b, 0.0) for a, b, _ in find_cues(text)]
+    return [Run("cue", a, b, 0.0) for a, b, _ in find_cues(text)]
 
 
 def _own_cue(source: Run, first: Run, cues: Sequence[Run], text: str) -> Run | None:
     """A cue of ``source``'s own: within ``MIXED_CUE_GAP`` of it, nearer to it than to
     ``first``, and after it, or before it only where the order is inverted ("…, said two
     officials"), so the object of the first source's verb ("has told US officials") is not one."""
-    cue = min(cues, key=lambda c: _gap(c, source[1], source[2]), default=None)
+    cue = min(cues, key=lambda c: _gap(c, source.start, source.end), default=None)
     if cue is None:
         return None
-    gap = _gap(cue, source[1], source[2])
-    if gap > MIXED_CUE_GAP or gap >= _gap(cue, first[1], first[2]):
+    gap = _gap(cue, source.start, source.end)
+    if gap > MIXED_CUE_GAP or gap >= _gap(cue, first.start, first.end):
         return None
-    if cue[2] <= source[1] and not text[: cue[1]].rstrip().endswith((",", "”", '"', "—")):
+    if cue.end <= source.start and not text[: cue.start].rstrip().endswith((",", "”", '"', "—")):
         return None
     return cue
 
@@ -325,39 +232,4 @@ def _unnamed(words: str) -> bool:
 
 
 def _words(run: Run, text: str) -> str:
-    return text[run[1] : run[2]]
-
-
-def resolve(mentions: Sequence[Mention]) -> list[Resolution]:
-    """Resolve every sentence of one article, in order."""
-    history: list[tuple[int, str, SourceType]] = []  # sentences with a non-pronoun source
-    out: list[Resolution | None] = [None] * len(mentions)
-    for i, m in enumerate(mentions):
-        if m.label == "reporter" or not m.source:
-            continue
-        stype = classify_source(m.source)
-        if stype is SourceType.PRONOUN:
-            for j, text, ctype in reversed(history[-6:]):
-                if _compatible(m.source, text, ctype):
-                    out[i] = Resolution(_label_for(ctype, m.label, m.sentence), text, ctype, j)
-                    break
-            else:
-                out[i] = Resolution(m.label, None, SourceType.PRONOUN, None)
-        else:
-            history.append((i, m.source, stype))
-            out[i] = Resolution(m.label, m.source, stype, i)
-    # Sentences of a multi-sentence quotation share the speaker named in one of them.
-    speakers: dict[int, Resolution] = {}
-    for i, m in enumerate(mentions):
-        if m.quote_group is not None and out[i] is not None and out[i].resolved:
-            speakers.setdefault(m.quote_group, out[i])
-    for i, m in enumerate(mentions):
-        if out[i] is None and m.label != "reporter":
-            shared = speakers.get(m.quote_group) if m.quote_group is not None else None
-            if shared is not None:
-                label = _label_for(shared.resolved_type, m.label, m.sentence)
-                out[i] = Resolution(label, shared.resolved, shared.resolved_type, shared.speaker)
-    return [
-        r if r is not None else Resolution(m.label, None, SourceType.NONE, None)
-        for r, m in zip(out, mentions, strict=True)
-    ]
+    return text[run.start : run.end]

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 
-from annotator.cues import (
+from annotator.sourcing.lexicon import (
     DETERMINERS,
     FOCUS_ADVERBS,
     MONTHS,
@@ -30,7 +29,7 @@ from annotator.cues import (
 
 _DETERMINER_BEFORE = re.compile(r"\b(?:" + "|".join(DETERMINERS) + r")\s+$", re.IGNORECASE)
 _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
-_WORD_BEFORE = re.compile(r"[\w'’.-]+\s+$")
+_CONJUNCT_BEFORE = re.compile(r"[\w'’.-]+\s+$")
 _OPENING_WORD = re.compile(r"([A-Za-z]+)[\s,]+(?=(\S+))")
 _CLOSING_WORD = re.compile(r"[\s,]+([a-z]+)$")  # lower case only: "officials at the WHO"
 # A source does not open on these ("even Obama", "among Republican Party leaders",
@@ -41,15 +40,14 @@ _NOT_OPENING = PREPOSITIONS | SUBORDINATORS | FOCUS_ADVERBS | frozenset({"which"
 _NOT_CLOSING = PREPOSITIONS | RELATIVE_PRONOUNS | frozenset({"a", "an", "the", "and", "or", "but"})
 _CLAUSE_SUBJECTS = frozenset("i we you he she they".split())
 # the next word, with the full stop of an initial or "Jr." ("Donald J. Trump", "Donald Trump Jr.")
-_NEXT_WORD = re.compile(r"[ \t]+((?:[^\W\d_][\w'’-]*?)(?:(?<=\b[^\W\d_])\.|(?<=\bJr|\bSr)\.)?)(?![\w'’-])")
+_NAME_WORD_AFTER = re.compile(
+    r"[ \t]+((?:[^\W\d_][\w'’-]*?)(?:(?<=\b[^\W\d_])\.|(?<=\bJr|\bSr)\.)?)(?![\w'’-])"
+)
 _NOT_NAME_END = _NOT_CLOSING | frozenset(DETERMINERS)  # "The" of "The Trump campaign"
 _LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
 TITLE_CASE_SHARE = 0.8
 """A sentence whose long words are this capitalised is a title-case headline."""
 
-
-Run = tuple[str, int, int, float]
-"""A tagged span: (type, start, end, score), as ``annotator.model.decode_runs`` returns it."""
 
 _KEEP = frozenset(".%!?&")  # "Jr.", "42%", "Black Girls Rock!", "AT&T"
 _KEEP_AT_START: frozenset[str] = frozenset()  # a name starts on a word
@@ -93,11 +91,6 @@ def close_brackets(text: str, start: int, end: int, reach: int = 16) -> int:
     return end
 
 
-def overlaps(p: tuple[int, int], g: tuple[int, int]) -> bool:
-    """Whether two ``(start, end)`` spans share a character."""
-    return p[0] < g[1] and g[0] < p[1]
-
-
 def widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Grow a span to whole words (subword tokens may cut a word)."""
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
@@ -112,22 +105,20 @@ _TITLE = _TITLE_WORD + r"\."
 _TITLE_BEFORE = re.compile(_TITLE + r"\s+$")
 _TITLE_AT_END = re.compile(r"\b" + _TITLE + r"$")
 _TITLE_WORD_AT_END = re.compile(r"\b" + _TITLE_WORD + r"$")
-_NAME_AFTER = re.compile(r"\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
 
 def with_title(text: str, start: int, end: int) -> tuple[int, int]:
     """Keep a person's title and name together: "Xi" after "Mr. " takes the title, and
-    a span ending on "Sen." (or on "Sen" before its full stop) takes the capitalised name
-    that follows it."""
+    a span ending on "Sen." (or on "Sen" before its full stop) takes the name that follows
+    it, as far as :func:`with_rest_of_name` would ("Sen. Lindsey Graham", not "Sen. Lindsey
+    Graham Tuesday")."""
     m = _TITLE_BEFORE.search(text, max(0, start - 8), start)
     if m and (m.start() == 0 or not text[m.start() - 1].isalnum()):
         start = m.start()
     if text.startswith(".", end) and _TITLE_WORD_AT_END.search(text, start, end):
         end += 1  # the tagger stopped before the title's full stop ("Mr" of "Mr. Obama")
     if _TITLE_AT_END.search(text, start, end):
-        after = _NAME_AFTER.match(text, end)
-        if after:
-            end = after.end()
+        end = _name_continues(text, end)
     return start, end
 
 
@@ -136,7 +127,7 @@ def with_first_conjunct(text: str, start: int) -> int:
     the first conjunct ("Chinese" in "both Chinese and US officials")."""
     if not _CONJUNCTION_START.match(text, start):
         return start
-    m = _WORD_BEFORE.search(text, max(0, start - 30), start)
+    m = _CONJUNCT_BEFORE.search(text, max(0, start - 30), start)
     return m.start() if m else start
 
 
@@ -191,7 +182,13 @@ def with_rest_of_name(text: str, start: int, end: int) -> int:
         return end
     if _title_case(text):
         return end
-    while (m := _NEXT_WORD.match(text, end)) and m.group(1)[0].isupper() and not _ends_name(m, text):
+    return _name_continues(text, end)
+
+
+def _name_continues(text: str, end: int) -> int:
+    """Where the name going on at ``end`` ends: the capitalised words after it, up to a
+    word that ends a name (:func:`_ends_name`) or after "Jr."/"Sr."."""
+    while (m := _NAME_WORD_AFTER.match(text, end)) and m.group(1)[0].isupper() and not _ends_name(m, text):
         end = m.end()
         if m.group(1) in ("Jr.", "Sr."):
             break
@@ -212,19 +209,3 @@ def _ends_name(m: re.Match[str], text: str) -> bool:
     lower = re.sub(r"['’]s$", "", word.lower())
     month = lower in MONTHS and bool(re.match(r"\s+\d", text[m.end() :]))
     return word == "I" or lower in WEEKDAYS or month or word.lower() in REPORTING_VERBS
-
-
-def is_relative_pronoun(words: str) -> bool:
-    """Whether source words start with a relative pronoun ("who", "which ..."; not "WHO")."""
-    first = words.split(maxsplit=1)
-    return bool(first) and first[0] in RELATIVE_PRONOUNS
-
-
-def by_confidence(runs: Sequence[Run], kind: str, text: str) -> list[Run]:
-    """The runs of ``kind``, most confident first, except that a source that is only a
-    relative pronoun ("O'Donnell, who said …") comes after every other source: a name
-    is what the reader needs, and the pronoun's antecedent is that name."""
-    return sorted(
-        (r for r in runs if r[0] == kind),
-        key=lambda r: (kind == "source" and is_relative_pronoun(text[r[1] : r[2]]), -r[3]),
-    )

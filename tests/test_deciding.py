@@ -1,18 +1,18 @@
-"""The rules that decide who a sentence's source is: the mixed-sentence rule here."""
+"""The rules that decide which source a sentence's label rests on (annotator.sourcing.deciding)."""
 
 from __future__ import annotations
 
 import pytest
 
-from annotator.resolve import deciding_source, nearest_run, unnamed_subject, weakest_source
-from annotator.spans import Run
+from annotator.sourcing.deciding import deciding_source, nearest_run, unnamed_subject, weakest_source
+from annotator.sourcing.runs import Run
 
 TEXT = "The United States has warned China and both Chinese and US officials say Beijing held back"
 
 
 def _run(kind: str, words: str, score: float = 0.95, text: str = TEXT) -> Run:
     start = text.index(words)
-    return (kind, start, start + len(words), score)
+    return Run(kind, start, start + len(words), score)
 
 
 NAMED = _run("source", "The United States", 0.98)
@@ -126,12 +126,12 @@ def test_the_cue_rules_find_an_unnamed_subject_the_tagger_missed() -> None:
     [
         (
             "They said staff had been told to prioritise households.",
-            [("source", 0, 4, 0.9), ("cue", 5, 9, 0.9)],
+            [Run("source", 0, 4, 0.9), Run("cue", 5, 9, 0.9)],
         ),
         ("Residents had been told by officials to leave.", []),  # passive: the residents were told
         ("The plan that the city council passed says rents will rise.", []),  # no role noun
         ("Many long serving senior party officials said it was over.", []),  # too long
-        ("US officials said it was over.", [("cue", 13, 17, 0.9)]),  # the tagger has that cue
+        ("US officials said it was over.", [Run("cue", 13, 17, 0.9)]),  # the tagger has that cue
         ('"There was no money that officials said was there," he said.', []),  # quoted content
         ("Officials warned us for months,” the administration said.", []),  # a quotation closing here
         ("That's what officials say.", []),  # no clause break inside "That's"

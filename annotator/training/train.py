@@ -1,7 +1,7 @@
 """Fine-tune the tagger, fit the calibrated scorer on the calib split, and save
 everything (weights, tokenizer, scorer, resolved config, data hashes, versions).
 
-``training/train.py`` is a thin command-line wrapper around :func:`train`.
+``training/fit_model.py`` is a thin command-line wrapper around :func:`train`.
 """
 
 from __future__ import annotations
@@ -25,18 +25,19 @@ import torch
 from torch import nn
 from transformers import get_linear_schedule_with_warmup
 
-from annotator.align import align
+from annotator import modeldir
 from annotator.config import Config
 from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
-from annotator.errors import ConfigError, SoupError
-from annotator.metrics import macro_f1
+from annotator.errors import ModelNotFoundError, SoupError
 from annotator.model import IGNORE, SentenceInput, SourcingModel
-from annotator.pipeline import CONFIG_FILE, TRAINING_FILE, Annotator
+from annotator.pipeline import Annotator
 from annotator.provenance import git_commit, versions
 from annotator.scoring import SourcingScorer
-from annotator.soup import Soup, greedy_soup
-from annotator.spans import overlaps
+from annotator.sourcing.runs import overlaps
+from annotator.training.align import align
+from annotator.training.metrics import macro_f1
+from annotator.training.soup import Soup, greedy_soup
 from annotator.types import LABEL_NAMES, Kind
 
 logger = logging.getLogger(__name__)
@@ -145,8 +146,37 @@ def fit_tagger(
     features = model.encode([e.input for e in train_examples], [e.spans for e in train_examples])
     lengths = [len(f["input_ids"]) for f in features]
     rng = random.Random(seed)
-    steps_per_epoch = -(-len(features) // tc.batch_size)
-    total_steps = steps_per_epoch * tc.epochs
+    total_steps = -(-len(features) // tc.batch_size) * tc.epochs
+    optimizer, scheduler = _optimizer(model, config, total_steps)
+    progress = _Progress(total_steps, tc.batch_size)
+    history: list[dict[str, float]] = []
+    best_f1, best_state = -1.0, None
+    for epoch in range(1, tc.epochs + 1):
+        progress.new_epoch(epoch)
+        batches = [
+            ([features[i] for i in ids], [train_examples[i] for i in ids])
+            for ids in _length_grouped_batches(lengths, tc.batch_size, rng)
+        ]
+        _train_epoch(model, batches, optimizer, scheduler, config, progress)
+        record = selection_scores(model, dev_examples, extra_dev)
+        selection = record["selection"]
+        history.append({"epoch": epoch, **record, "seconds": time.perf_counter() - progress.started})
+        logger.info("epoch %d done: %s", epoch, ", ".join(f"{k} {v:.4f}" for k, v in record.items()))
+        if (not dev_examples and not extra_dev) or selection > best_f1:
+            best_f1 = selection
+            best_state = copy.deepcopy(model.network.state_dict())
+    if best_state is not None:
+        model.network.load_state_dict(best_state)
+    model.network.eval()
+    return model, history
+
+
+def _optimizer(
+    model: SourcingModel, config: Config, total_steps: int
+) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
+    """AdamW with linear warmup and decay over ``total_steps``; biases and LayerNorm
+    weights get no weight decay (the usual recipe for fine-tuning BERT-style encoders)."""
+    tc = config.train
     params = [
         {
             "params": [p for n, p in model.network.named_parameters() if not _no_decay(n)],
@@ -156,62 +186,85 @@ def fit_tagger(
     ]
     optimizer = torch.optim.AdamW(params, lr=tc.learning_rate)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(tc.warmup_ratio * total_steps), total_steps)
-    label_loss = nn.CrossEntropyLoss(reduction="none")
-    strength_loss = nn.BCEWithLogitsLoss(reduction="none")
-    tag_loss = nn.CrossEntropyLoss(ignore_index=IGNORE, reduction="mean")
-    history: list[dict[str, float]] = []
-    best_f1, best_state = -1.0, None
-    step = 0
-    started = time.perf_counter()
-    for epoch in range(1, tc.epochs + 1):
-        model.network.train()
-        running, since = 0.0, 0
-        for batch_ids in _length_grouped_batches(lengths, tc.batch_size, rng):
-            batch = model.collate([features[i] for i in batch_ids])
-            labels = torch.tensor([train_examples[i].label for i in batch_ids])
-            well = torch.tensor([float(train_examples[i].well_sourced) for i in batch_ids])
-            weights = torch.tensor([train_examples[i].weight for i in batch_ids])
-            label_logits, strength_logit, tag_logits = model.network(
-                batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+    return optimizer, scheduler
+
+
+@dataclass
+class _Progress:
+    """Where a run is, for its log: optimizer steps taken of ``total_steps`` since ``started``
+    (``time.perf_counter``), and the loss summed over the ``since`` steps not yet logged."""
+
+    total_steps: int
+    batch_size: int
+    started: float = field(default_factory=time.perf_counter)
+    epoch: int = 0
+    step: int = 0
+    running: float = 0.0
+    since: int = 0
+
+    def new_epoch(self, epoch: int) -> None:
+        """Start ``epoch``: the logged mean loss never spans two epochs."""
+        self.epoch, self.running, self.since = epoch, 0.0, 0
+
+    def log_step(self, loss: float) -> None:
+        """Count one step; every 50 steps and at the last, log the mean loss since the last line."""
+        self.step += 1
+        self.running += loss
+        self.since += 1
+        if self.step % 50 == 0 or self.step == self.total_steps:
+            elapsed = time.perf_counter() - self.started
+            logger.info(
+                "epoch %d step %d/%d loss %.4f (%.1f examples/s)",
+                self.epoch,
+                self.step,
+                self.total_steps,
+                self.running / self.since,
+                self.step * self.batch_size / elapsed,
             )
-            loss = (label_loss(label_logits, labels) * weights).sum() / weights.sum()
-            loss = (
-                loss
-                + tc.strength_loss_weight
-                * (strength_loss(strength_logit, well) * weights).sum()
-                / weights.sum()
-            )
-            loss = loss + tc.span_loss_weight * tag_loss(tag_logits.flatten(0, 1), batch["tags"].flatten())
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.network.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            step += 1
-            running += loss.item()
-            since += 1
-            if step % 50 == 0 or step == total_steps:
-                elapsed = time.perf_counter() - started
-                logger.info(
-                    "epoch %d step %d/%d loss %.4f (%.1f examples/s)",
-                    epoch,
-                    step,
-                    total_steps,
-                    running / since,
-                    step * tc.batch_size / elapsed,
-                )
-                running, since = 0.0, 0
-        record = selection_scores(model, dev_examples, extra_dev)
-        selection = record["selection"]
-        history.append({"epoch": epoch, **record, "seconds": time.perf_counter() - started})
-        logger.info("epoch %d done: %s", epoch, ", ".join(f"{k} {v:.4f}" for k, v in record.items()))
-        if (not dev_examples and not extra_dev) or selection > best_f1:
-            best_f1 = selection
-            best_state = copy.deepcopy(model.network.state_dict())
-    if best_state is not None:
-        model.network.load_state_dict(best_state)
-    model.network.eval()
-    return model, history
+            self.running, self.since = 0.0, 0
+
+
+def _train_epoch(
+    model: SourcingModel,
+    batches: Sequence[tuple[list[dict[str, Any]], list[Example]]],
+    optimizer: torch.optim.Optimizer,
+    scheduler: torch.optim.lr_scheduler.LambdaLR,
+    config: Config,
+    progress: _Progress,
+) -> None:
+    """One pass over ``batches`` (encoded features with their examples), one clipped
+    optimizer step per batch."""
+    model.network.train()
+    for features, examples in batches:
+        loss = _batch_loss(model, features, examples, config)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.network.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad()
+        progress.log_step(loss.item())
+
+
+def _batch_loss(
+    model: SourcingModel, features: list[dict[str, Any]], examples: list[Example], config: Config
+) -> torch.Tensor:
+    """The multi-task loss of one batch: the label's cross-entropy and the well-sourced
+    logit's BCE, both weighted per example (PolNeAR vs bundled), plus the span tags'
+    cross-entropy (context, special and padding tokens ignored)."""
+    tc = config.train
+    batch = model.collate(features)
+    labels = torch.tensor([e.label for e in examples])
+    well = torch.tensor([float(e.well_sourced) for e in examples])
+    weights = torch.tensor([e.weight for e in examples])
+    label_logits, strength_logit, tag_logits = model.network(
+        batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
+    )
+    label = nn.functional.cross_entropy(label_logits, labels, reduction="none")
+    loss = (label * weights).sum() / weights.sum()
+    strength = nn.functional.binary_cross_entropy_with_logits(strength_logit, well, reduction="none")
+    loss = loss + tc.strength_loss_weight * (strength * weights).sum() / weights.sum()
+    tags = nn.functional.cross_entropy(tag_logits.flatten(0, 1), batch["tags"].flatten(), ignore_index=IGNORE)
+    return loss + tc.span_loss_weight * tags
 
 
 def selection_scores(
@@ -355,7 +408,6 @@ def train(
         model = SourcingModel.from_base(
             config.model.resolved_base_model(), config.model.max_length, config.model.dropout
         )
-        model.info = {**context_settings(config), "base_model": config.model.base_model}
         if len(seeds) > 1:
             logger.info("run %d of %d, seed %d", len(runs) + 1, len(seeds), run_seed)
         runs.append(fit_tagger(model, data.train, data.dev, config, data.selection, seed=run_seed))
@@ -414,7 +466,7 @@ def _calibrate_and_save(
     logger.info("scorer fitted on %d calib sentences", len(targets))
     model.save(out_dir)
     scorer.save(out_dir)
-    (out_dir / CONFIG_FILE).write_text(json.dumps(config.to_dict(), indent=2))
+    modeldir.write_config(out_dir, config)
     meta = {
         "name": name or out_dir.name,
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -428,7 +480,7 @@ def _calibrate_and_save(
         "calib_sentences": len(targets),
         "train_seconds": round(time.perf_counter() - started, 1),
     }
-    (out_dir / TRAINING_FILE).write_text(json.dumps(meta, indent=2))
+    modeldir.write_training(out_dir, meta)
     return meta
 
 
@@ -492,20 +544,19 @@ def soup_dirs(
 def _read_run(directory: str | Path) -> tuple[SourcingModel, Config, dict[str, Any], int]:
     """A single-run model directory: model, config without run seeds, training.json, run seed.
     Directories from before ``run_seeds`` count as one run with ``train.seed``."""
-    files = [Path(directory) / f for f in (CONFIG_FILE, TRAINING_FILE)]
+    files = [Path(directory) / f for f in (modeldir.CONFIG_FILE, modeldir.TRAINING_FILE)]
     missing = [f.name for f in files if not f.is_file()]
     if missing:
         raise SoupError(f"{directory} is not a trained model directory (no {', '.join(missing)})")
     try:
-        config_dict, meta = (json.loads(f.read_text()) for f in files)
-        config = Config.from_dict(config_dict)
-    except (json.JSONDecodeError, ConfigError) as exc:
-        raise SoupError(f"{directory}: unreadable {CONFIG_FILE} or {TRAINING_FILE} ({exc})") from None
+        config, meta = modeldir.read_config(directory), modeldir.read_training(directory)
+    except ModelNotFoundError as exc:
+        raise SoupError(str(exc)) from None
     seeds = list(meta.get("run_seeds") or config.train.run_seeds or (config.train.seed,))
     if len(seeds) != 1:
         raise SoupError(f"{directory} is already a soup of seeds {seeds}; soup its runs instead")
     if not meta.get("history"):
-        raise SoupError(f"{directory}/{TRAINING_FILE} has no training history to score the run by")
+        raise SoupError(f"{directory}/{modeldir.TRAINING_FILE} has no training history to score the run by")
     return SourcingModel.load(directory), config.replace(train={"run_seeds": ()}), meta, seeds[0]
 
 

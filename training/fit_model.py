@@ -9,7 +9,7 @@ import sys
 
 from annotator.config import Config
 from annotator.errors import AnnotatorError
-from annotator.train import train
+from annotator.training.train import train
 
 
 def main() -> int:

@@ -1,0 +1,96 @@
+"""The model directory: its file names, and reading and writing its JSON parts.
+
+A trained model is one directory::
+
+    network.safetensors    tagger weights (encoder and heads)       SourcingModel.save
+    config.json, tokenizer encoder config and tokenizer              SourcingModel.save
+    tagger.json            what the heads mean (labels, BIO tags)   SourcingModel.save
+    scorer.json            the fitted calibrator                    SourcingScorer.save
+    annotator_config.json  the resolved config: encoder, input length and context,
+                           inference settings (each setting stored here only)
+    training.json          provenance: seed, data hashes, versions, history
+
+Every module that reads or writes one of these files goes through this one, so a
+file name or a missing-file message is written once.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from annotator.config import Config
+from annotator.errors import ConfigError, ModelNotFoundError
+
+WEIGHTS_FILE = "network.safetensors"
+TAGGER_FILE = "tagger.json"
+SCORER_FILE = "scorer.json"
+CONFIG_FILE = "annotator_config.json"
+TRAINING_FILE = "training.json"
+MODEL_ENV = "ANNOTATOR_MODEL"
+
+
+def require(directory: str | Path) -> Path:
+    """``directory`` as a path, or :class:`ModelNotFoundError` if it is no directory."""
+    path = Path(directory)
+    if not path.is_dir():
+        raise ModelNotFoundError(
+            f"no model at {path}; train one with `make train` (or set {MODEL_ENV} to a model directory)"
+        )
+    return path
+
+
+def read_json(directory: str | Path, name: str) -> dict[str, Any]:
+    """One JSON part; a missing or unreadable file raises :class:`ModelNotFoundError`."""
+    path = Path(directory) / name
+    if not path.is_file():
+        raise ModelNotFoundError(f"{directory} has no {name}; rerun `make train`")
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelNotFoundError(f"{path} is unreadable ({exc}); rerun `make train`") from None
+    if not isinstance(payload, dict):
+        raise ModelNotFoundError(f"{path} is not a JSON object; rerun `make train`")
+    return payload
+
+
+def write_json(directory: str | Path, name: str, payload: dict[str, Any]) -> None:
+    """Write one JSON part, creating the directory."""
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    (Path(directory) / name).write_text(json.dumps(payload, indent=2), encoding="utf-8")
+
+
+def read_config(directory: str | Path) -> Config:
+    """The config a model was trained with (the defaults if the directory has none)."""
+    if not (Path(directory) / CONFIG_FILE).is_file():
+        return Config()
+    try:
+        return Config.from_dict(read_json(directory, CONFIG_FILE))
+    except (ConfigError, ValueError, TypeError) as exc:
+        raise ModelNotFoundError(
+            f"{Path(directory) / CONFIG_FILE} is not a valid annotator config ({exc})"
+        ) from None
+
+
+def write_config(directory: str | Path, config: Config) -> None:
+    write_json(directory, CONFIG_FILE, config.to_dict())
+
+
+def read_training(directory: str | Path) -> dict[str, Any]:
+    """The provenance record, or ``{}`` for a model directory without one."""
+    return read_json(directory, TRAINING_FILE) if (Path(directory) / TRAINING_FILE).is_file() else {}
+
+
+def write_training(directory: str | Path, meta: dict[str, Any]) -> None:
+    write_json(directory, TRAINING_FILE, meta)
+
+
+def describe(directory: str | Path, backend: str) -> dict[str, Any]:
+    """What a result's ``model`` field says about the model that made it."""
+    training = read_training(directory)
+    return {
+        "path": str(directory),
+        "backend": backend,
+        **{k: training[k] for k in ("name", "created", "git_commit") if k in training},
+    }

@@ -1,0 +1,119 @@
+"""The one coreference resolver (annotator.sourcing.coref), on invented real-style articles."""
+
+from __future__ import annotations
+
+from annotator.sourcing.coref import Candidate, Mention, Resolver, compatible, resolve
+from annotator.sourcing.sources import SourceType
+
+
+def _article(lines: list[tuple[str, str | None, str]]) -> tuple[str, list[Mention]]:
+    """An article of one sentence a paragraph, with a mention per sentence:
+    ``(sentence, source words or None, label before resolution)``."""
+    text, mentions = "", []
+    for sentence, source, label in lines:
+        if text:
+            text += "\n\n"
+        start = len(text)
+        text += sentence
+        if source is None:
+            mentions.append(Mention(None, label, None, sentence, start, start))
+        else:
+            a = start + sentence.index(source)
+            mentions.append(Mention(source, label, None, sentence, a, a + len(source)))
+    return text, mentions
+
+
+def test_he_said_resolves_to_a_speaker_named_five_paragraphs_back() -> None:
+    text, mentions = _article(
+        [
+            (
+                "Harbour Minister Tomas Ekdahl said the ferry tender would be reopened.",
+                "Harbour Minister Tomas Ekdahl",
+                "on_record",
+            ),
+            ("The tender was first announced in 2019.", None, "reporter"),
+            ("Three companies bid for it.", None, "reporter"),
+            ("Two of them later withdrew.", None, "reporter"),
+            ("The third went bankrupt in March.", None, "reporter"),
+            ("“We will not make the same mistake twice,” he said.", "he", "anonymous"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert res[-1].resolved == "Harbour Minister Tomas Ekdahl"
+    assert res[-1].label == "on_record"  # a resolution to a named person makes it on record
+    assert res[-1].speaker == 0
+
+
+def test_an_unnamed_antecedent_keeps_the_continuation_anonymous() -> None:
+    text, mentions = _article(
+        [
+            (
+                "The talks stalled, a senior port official said on condition of anonymity.",
+                "a senior port official",
+                "anonymous",
+            ),
+            ("“Nobody wants to blink first,” the official said.", "the official", "on_record"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert (res[1].resolved, res[1].label) == ("a senior port official", "anonymous")
+
+
+def test_two_speakers_alternating_each_description_finds_its_own() -> None:
+    text, mentions = _article(
+        [
+            ("Mayor Ines Varga said the bridge would close in May.", "Mayor Ines Varga", "on_record"),
+            (
+                "A spokeswoman for the contractor, Dana Holm, said work would start in June.",
+                "A spokeswoman for the contractor, Dana Holm",
+                "on_record",
+            ),
+            ("The mayor said the city had not been told.", "The mayor", "anonymous"),
+            ("The spokeswoman said the letter was sent in April.", "The spokeswoman", "anonymous"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert res[2].resolved == "Mayor Ines Varga"
+    assert res[3].resolved == "A spokeswoman for the contractor, Dana Holm"
+    assert [r.label for r in res] == ["on_record"] * 4
+
+
+def test_a_surname_mention_stands_for_the_named_source() -> None:
+    text, mentions = _article(
+        [
+            ("Deputy Minister Aron Kask said the fund was empty.", "Deputy Minister Aron Kask", "on_record"),
+            ("Officials said the audit would take weeks.", "Officials", "anonymous"),
+            (
+                "Kask met the auditors on Monday, and he said afterwards that they would be paid.",
+                "he",
+                "anonymous",
+            ),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert res[2].resolved == "Deputy Minister Aron Kask"  # the surname, nearer than "Officials"
+    assert res[2].label == "on_record"
+
+
+def test_a_person_named_only_inside_a_quotation_is_skipped() -> None:
+    text = "Sen. Ruth Adler said: “I spoke to Mr. Brandt yesterday.” Later he said the deal was off."
+    sources = [Candidate(0, 15, "Sen. Ruth Adler", SourceType.NAMED_PERSON, 0)]
+    found = Resolver(text, sources).antecedent("he", text.index("he said"))
+    assert found is not None and found.text == "Sen. Ruth Adler"
+
+
+def test_an_unresolvable_pronoun_keeps_the_label_head_label() -> None:
+    text, mentions = _article([("“It is over,” she said.", "she", "anonymous")])
+    res = resolve(mentions, text)
+    assert (res[0].resolved, res[0].resolved_type, res[0].label) == (None, SourceType.PRONOUN, "anonymous")
+
+
+def test_compatibility_by_number_and_kind() -> None:
+    person = Candidate(0, 10, "Anna Berg", SourceType.NAMED_PERSON)
+    group = Candidate(0, 10, "two officials", SourceType.UNNAMED)
+    body = Candidate(0, 10, "the Interior Ministry", SourceType.NAMED_BODY)
+    thing = Candidate(0, 10, "a raft of new rules", SourceType.UNNAMED)
+    assert compatible("he", person) and not compatible("he", group) and not compatible("he", body)
+    assert not compatible("she", thing)  # not a person: no role or title
+    assert compatible("they", group) and compatible("the ministry", body) and compatible("it", body)
+    assert compatible("the officials", group) and not compatible("the diplomat", group)
