@@ -21,7 +21,7 @@ DOMAINS = (
     "politics", "diplomacy", "military", "courts", "business", "technology",
     "health", "environment", "sports", "local", "culture", "education",
 )  # fmt: skip
-STYLES = ("wire", "broadsheet", "tabloid", "trade", "local", "liveblog", "scraped")
+STYLES = ("wire", "broadsheet", "tabloid", "trade", "local", "liveblog", "scraped", "wiki")
 META_KINDS = (
     "headline", "subheadline", "byline", "date", "dateline", "caption",
     "credit", "section", "boilerplate",
