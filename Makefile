@@ -8,6 +8,7 @@ CONFIG ?= configs/default.toml
 POLNEAR_DIR ?=
 SAMPLE ?= data/sample_article.txt
 CORPUS := data/corpus/train.jsonl data/corpus/dev.jsonl data/corpus/calib.jsonl data/corpus/test.jsonl
+WIKINEWS := $(patsubst data/corpus/%,data/wikinews/corpus/%,$(CORPUS))
 POLNEAR_ARG := $(if $(POLNEAR_DIR),--polnear $(POLNEAR_DIR),)
 # RUN_SEEDS="13 14": one fine-tuning run per seed, averaged into one model (train.run_seeds)
 RUN_SEEDS ?=
@@ -39,12 +40,15 @@ install: $(VENV)/.installed ## Create .venv with torch 2.13.0 (CPU) and the proj
 $(CORPUS) &: $(wildcard data/source/*.txt) annotator/corpora/source.py annotator/corpora/bundled.py | $(VENV)/.installed
 	$(PY) training/build_corpus.py --source data/source --out data/corpus
 
-data: $(CORPUS) ## Compile the bundled corpus (data/source -> data/corpus splits)
+$(WIKINEWS) &: $(wildcard data/wikinews/source/*.txt) annotator/corpora/source.py annotator/corpora/bundled.py | $(VENV)/.installed
+	$(PY) training/build_corpus.py --source data/wikinews/source --out data/wikinews/corpus
+
+data: $(CORPUS) $(WIKINEWS) ## Compile the bundled and Wikinews corpora (*/source -> */corpus splits)
 
 data-check: $(VENV)/.installed ## Validate the corpus: schema, offsets, splits, near-duplicates; regenerate stats
 	$(PY) training/data_check.py --source data/source --corpus data/corpus
 
-$(MODEL_DIR)/network.safetensors: $(CORPUS) $(CONFIG) | $(VENV)/.installed
+$(MODEL_DIR)/network.safetensors: $(CORPUS) $(WIKINEWS) $(CONFIG) | $(VENV)/.installed
 	$(PY) training/fit_model.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
 train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)

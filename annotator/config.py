@@ -123,6 +123,7 @@ class TrainConfig:
     threads: int = 2
     max_train_sentences: int | None = None  # cap for smoke tests
     polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
+    wikinews_weight: float = 1.0  # loss weight of Wikinews sentences vs bundled ones
     polnear_max_sentences: int = 30000
     polnear_epochs: int | None = None  # epochs when PolNeAR is mixed in (None: ``epochs``)
     # PolNeAR train sentences held out (whole articles) to choose the epoch with the bundled dev split
@@ -171,6 +172,8 @@ class Config:
     train: TrainConfig = field(default_factory=TrainConfig)
     inference: InferenceConfig = field(default_factory=InferenceConfig)
     corpus_dir: str = str(DEFAULT_CORPUS_DIR)
+    # the Wikinews corpus's compiled splits, mixed into train, dev (selection) and calib; None: bundled only
+    wikinews_dir: str | None = None
 
     def __post_init__(self) -> None:
         check_types(self)
@@ -191,7 +194,7 @@ class Config:
                 if unknown:
                     raise ConfigError(f"unknown keys in [{key}]: {', '.join(sorted(unknown))}")
                 kwargs[key] = sections[key](**value)
-            elif key == "corpus_dir":
+            elif key in ("corpus_dir", "wikinews_dir"):
                 kwargs[key] = os.fspath(value) if isinstance(value, os.PathLike) else value
             else:
                 raise ConfigError(f"unknown config key {key!r}")

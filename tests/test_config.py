@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_default_file_matches_defaults() -> None:
-    assert Config.load(ROOT / "configs" / "default.toml") == Config(corpus_dir="data/corpus")
+    assert Config.load(ROOT / "configs" / "default.toml") == Config(
+        corpus_dir="data/corpus", wikinews_dir="data/wikinews/corpus"
+    )
 
 
 @pytest.mark.parametrize(

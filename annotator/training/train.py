@@ -341,7 +341,9 @@ class TrainingData:
 
 
 def training_data(config: Config, polnear_dir: str | Path | None = None) -> TrainingData:
-    """Read the bundled splits (and PolNeAR train, if given) into training examples."""
+    """Read the bundled splits (with the Wikinews ones if ``wikinews_dir`` is set, and
+    PolNeAR train if given) into training examples; dev and calib hold both corpora, so
+    the epoch is chosen and the score calibrated on real news too."""
     corpus = Path(config.corpus_dir)
     context = context_settings(config)
     data_hashes = file_hashes(corpus)  # before reading, so they describe what was read
@@ -375,14 +377,23 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
             "selection_articles": len(held_out),
             "selection_sentences": len(selection_examples),
         }
+    dev_articles, calib_articles = load_split(corpus, "dev"), load_split(corpus, "calib")
+    if config.wikinews_dir:
+        wikinews = Path(config.wikinews_dir)
+        data_hashes.update({f"wikinews/{k}": v for k, v in file_hashes(wikinews).items()})
+        extra = build_examples(load_split(wikinews, "train"), context, weight=config.train.wikinews_weight)
+        train_examples = train_examples + extra
+        dev_articles = dev_articles + load_split(wikinews, "dev")
+        calib_articles = calib_articles + load_split(wikinews, "calib")
+        corpora["wikinews"] = {"sentences": len(extra), "licence": "CC BY 2.5 (Wikinews contributors)"}
     if config.train.max_train_sentences:
         train_examples = train_examples[: config.train.max_train_sentences]
     return TrainingData(
         config,
         train_examples,
-        build_examples(load_split(corpus, "dev"), context),
+        build_examples(dev_articles, context),
         selection_examples,
-        load_split(corpus, "calib"),
+        calib_articles,
         corpora,
         data_hashes,
     )
