@@ -55,7 +55,7 @@ train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/defau
 	$(PY) training/fit_model.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
 eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
-	$(PY) eval/run_eval.py --model $(MODEL_DIR) $(POLNEAR_ARG) --reference $(REFERENCE)
+	$(PY) eval/run_eval.py --model $(MODEL_DIR) --wikinews data/wikinews/corpus $(POLNEAR_ARG) --reference $(REFERENCE)
 
 test: $(VENV)/.installed ## Run the fast test suite (tiny random model, no training)
 	@# pytest exits 5 when it collects no tests: that is a failure here, not a pass

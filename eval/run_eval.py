@@ -21,6 +21,9 @@ def main() -> int:
     parser.add_argument("--model", default="models/default")
     parser.add_argument("--corpus", default="data/corpus")
     parser.add_argument("--polnear", default=None, help="PolNeAR checkout (dev split is evaluated)")
+    parser.add_argument(
+        "--wikinews", default=None, help="compiled Wikinews corpus (its test split is evaluated)"
+    )
     parser.add_argument("--out", default=None, help="report directory (default eval/reports/<model name>)")
     parser.add_argument("--bootstrap", type=int, default=1000)
     parser.add_argument(
@@ -33,7 +36,9 @@ def main() -> int:
         level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S", stream=sys.stdout
     )
     try:
-        metrics = evaluate_model(args.model, args.corpus, args.polnear, args.reference, args.bootstrap)
+        metrics = evaluate_model(
+            args.model, args.corpus, args.polnear, args.reference, args.bootstrap, args.wikinews
+        )
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

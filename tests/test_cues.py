@@ -71,7 +71,7 @@ P, B, D, U, V, R, N = (
         ("a spokesman for the Pentagon, Peter Cook", P), ("Pentagon spokesman Peter Cook", P),
         ("FBI Director Sam Okafor", P), ("White House Press Secretary Lena Ortiz", P),
         ("former defense secretary Ana Ruiz", P), ("the Rev. Paul Moss", P),
-        ("he and Mr. Allen", P), ("Sanders and Clinton", P), ("Sen. Jane Park (D-Ore.)", P),
+        ("he and Mr. Okoro", P), ("Sanders and Clinton", P), ("Sen. Jane Park (D-Ore.)", P),
         # nothing
         ("", N), ("  ", N), ("—", N),
     ],

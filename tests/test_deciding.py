@@ -87,14 +87,14 @@ def test_nearest_run() -> None:
 @pytest.mark.parametrize(
     "clause",
     [
-        "which is made up of investors",  # a relative clause about the first source
-        "many investors",  # right after the first source: the same noun phrase, split by the tagger
+        "which is backed by lenders",  # a relative clause about the first source
+        "many lenders",  # right after the first source: the same noun phrase, split by the tagger
     ],
 )
 def test_a_description_of_the_first_source_is_not_a_second_source(clause: str) -> None:
-    text = f"Angelique Brunner, a spokeswoman for the coalition, {clause}, said the program worked"
+    text = f"Renata Falk, a spokeswoman for the alliance, {clause}, said the program worked"
     runs = [
-        _run("source", "Angelique Brunner, a spokeswoman for the coalition", 0.99, text),
+        _run("source", "Renata Falk, a spokeswoman for the alliance", 0.99, text),
         _run("source", clause, 0.9, text),
         _run("cue", "said", 0.99, text),
     ]
@@ -148,11 +148,11 @@ def test_a_described_first_source_gives_way_only_to_an_indefinite_source_with_it
     officials = _run("source", "officials", 0.6, SEED)
     decided = deciding_source("anonymous", [ADMIN, HOPES, officials], SEED)
     assert decided is not None and _words(decided[1:], SEED) == ["officials", "stressed"]
-    text = "Warnings from his attorney said the computer specialist would assert his rights."
-    runs = [_run("source", "his attorney", 0.9, text), _run("cue", "said", 0.9, text)]
-    specialist = _run("source", "specialist", 0.6, text)
-    # "the computer specialist" may stand for someone named: the first source stands
-    assert deciding_source("anonymous", [*runs, specialist], text) is None
+    text = "Warnings from his lawyer said the database contractor would invoke his rights."
+    runs = [_run("source", "his lawyer", 0.9, text), _run("cue", "said", 0.9, text)]
+    contractor = _run("source", "contractor", 0.6, text)
+    # "the database contractor" may stand for someone named: the first source stands
+    assert deciding_source("anonymous", [*runs, contractor], text) is None
     quote = "“There just wasn't money some people thought was there,” the person said."
     runs = [_run("source", "the person", 0.9, quote), _run("cue", "said", 0.9, quote)]
     people = _run("source", "people", 0.6, quote)

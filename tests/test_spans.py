@@ -31,11 +31,11 @@ def _applied(rule: Callable[[str, int, int], tuple[int, int]], text: str) -> str
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Flynn, a top Trump surrogate,", "Flynn, a top Trump surrogate"),
-        ("  “Leslie Wimes", "Leslie Wimes"),
-        ("Gov. Terry McAuliffe (D)", "Gov. Terry McAuliffe (D)"),
+        ("Okafor, a top Hale surrogate,", "Okafor, a top Hale surrogate"),
+        ("  “Marisa Delacroix", "Marisa Delacroix"),
+        ("Gov. Warren Pelletier (D)", "Gov. Warren Pelletier (D)"),
         ("Sen. Smith Jr.", "Sen. Smith Jr."),
-        ("― Carla Sanchez", "Carla Sanchez"),
+        ("― Rosa Quintero", "Rosa Quintero"),
         ("42%,", "42%"),
         (",", ","),  # never trimmed to nothing
     ],
@@ -45,8 +45,8 @@ def test_trim(text: str, expected: str) -> None:
 
 
 def test_close_brackets() -> None:
-    text = "Sen. Lindsey Graham (R-S.C.) told reporters"
-    assert text[: close_brackets(text, 0, 26)] == "Sen. Lindsey Graham (R-S.C.)"
+    text = "Sen. Corinne Dupree (R-N.D.) told reporters"
+    assert text[: close_brackets(text, 0, 26)] == "Sen. Corinne Dupree (R-N.D.)"
     assert close_brackets(text, 0, 19) == 19  # nothing opened
 
 
@@ -74,7 +74,7 @@ def test_decoder_keeps_a_name_whole_despite_a_second_b() -> None:
 
 
 def test_decoder_extends_into_weak_neighbours_and_trims() -> None:
-    text = "Patrick McGinley, a law professor at WVU, said"
+    text = "Tobias Renner, a history professor at UNM, said"
     tags = ["B-source", "I-source", "I-source", "I-source", "I-source", "O", "I-source", "B-cue"]
     probs = _probs(tags)
     # "at"'s own argmax is O, but 40% of its mass says source: it joins the span
@@ -82,11 +82,11 @@ def test_decoder_extends_into_weak_neighbours_and_trims() -> None:
     probs[5, TAGS.index("O")], probs[5, TAGS.index("I-source")] = 0.6, 0.4
     spans = decode_spans(probs, _words(text), [True] * 8, text)
     _, a, b, _ = spans["source"]
-    assert text[a:b] == "Patrick McGinley, a law professor at WVU"
+    assert text[a:b] == "Tobias Renner, a history professor at UNM"
     # below the extension mass a token stays outside
     probs[5, TAGS.index("O")], probs[5, TAGS.index("I-source")] = 0.8, 0.2
     _, a, b, _ = decode_spans(probs, _words(text), [True] * 8, text)["source"]
-    assert text[a:b] == "Patrick McGinley, a law professor"
+    assert text[a:b] == "Tobias Renner, a history professor"
 
 
 def test_decoder_ignores_context_tokens_and_picks_the_most_confident_span() -> None:
@@ -136,12 +136,12 @@ def test_trim_start_and_square_brackets(text: str, expected: str) -> None:
     ("text", "span", "expected"),
     [
         ("said Mr. Xi on Monday", "Xi", "Mr. Xi"),
-        ("said Mr. Holtz-Eakin on Monday", "Mr.", "Mr. Holtz-Eakin"),
-        ("Sen. Lindsey Graham told reporters", "Sen.", "Sen. Lindsey Graham"),
+        ("said Mr. Abara-Lind on Monday", "Mr.", "Mr. Abara-Lind"),
+        ("Sen. Corinne Dupree told reporters", "Sen.", "Sen. Corinne Dupree"),
         ("the OMr. Xi", "Xi", "Xi"),  # not a title: part of a word
-        ("Graham told reporters", "Graham", "Graham"),
-        ("contradict Mr. Obama's comments", "Mr", "Mr. Obama's"),  # the tagger stopped before "."
-        ("Mr. Trump was prompted", "Mr", "Mr. Trump"),
+        ("Dupree told reporters", "Dupree", "Dupree"),
+        ("questioned Mr. Varga's remarks", "Mr", "Mr. Varga's"),  # the tagger stopped before "."
+        ("Mr. Varga was pressed", "Mr", "Mr. Varga"),
         ("the MR. Trump", "MR", "MR"),  # titles are capitalised words
     ],
 )
@@ -189,25 +189,25 @@ def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Mr. Kirk, who", "Mr. Kirk"),
+        ("Mr. Lund, who", "Mr. Lund"),
         ("two senators present who", "two senators present"),
         ("a group that", "a group"),
         ("who", "who"),  # a relative pronoun alone is a source of its own
         ("the official", "the official"),
         ("Whoopi", "Whoopi"),
         ("officials at the WHO", "officials at the WHO"),  # the World Health Organization
-        ("The Trump campaign on", "The Trump campaign"),  # "... on Tuesday responded"
+        ("The Ferris campaign on", "The Ferris campaign"),  # "... on Tuesday countered"
         ("Donald Trump, a", "Donald Trump"),
         ("even Obama", "Obama"),
         ("Even Republicans", "Republicans"),
-        ("among Republican Party leaders", "Republican Party leaders"),
+        ("among Labour Party leaders", "Labour Party leaders"),
         ("which Beijing", "Beijing"),
-        ("who remains friendly", "who remains friendly"),  # "who" opens a clause: kept
+        ("who remains loyal", "who remains loyal"),  # "who" opens a clause: kept
         ("that official", "that official"),  # "that" may be a determiner
         ("whose spokesman", "whose spokesman"),
         ("on", "on"),  # never cut to nothing
         ("In-Q-Tel", "In-Q-Tel"),
-        ("Only half a dozen Senate Republicans", "Only half a dozen Senate Republicans"),
+        ("Only half a dozen county commissioners", "Only half a dozen county commissioners"),
         ("Several teachers we spoke to", "Several teachers we spoke to"),  # stranded by the clause
         ("at least three officials", "at least three officials"),  # a number's preposition stays
         ("As many as 10 officials", "As many as 10 officials"),
@@ -224,17 +224,17 @@ def test_without_edge_words(text: str, expected: str) -> None:
     ("text", "span", "expected"),
     [
         ("Donald Trump said", "Donald", "Donald Trump"),
-        ("soon Donald J. Trump had declared", "soon Donald", "soon Donald J. Trump"),
+        ("soon Helen K. Moravec had announced", "soon Helen", "soon Helen K. Moravec"),
         (
-            "Pfizer chief executive Ian Read said",
-            "Pfizer chief executive Ian",
-            "Pfizer chief executive Ian Read",
+            "Corvane chief executive Lionel Marsh said",
+            "Corvane chief executive Lionel",
+            "Corvane chief executive Lionel Marsh",
         ),
         ("Trump Tuesday said", "Trump", "Trump"),  # a date ends a name
-        ("Chris Christie Says he will", "Chris", "Chris Christie"),  # so does a reporting verb
+        ("Dana Whitlock Says he will", "Dana", "Dana Whitlock"),  # so does a reporting verb
         ("The Trump campaign said", "The", "The"),  # a determiner is no part of a name
         ("said officials in Washington", "officials", "officials"),  # not capitalised
-        ("Hillary Just Insulted The Benghazi Victims", "Hillary", "Hillary"),  # title case
+        ("Nadia Just Snubbed The Ferry Workers", "Nadia", "Nadia"),  # title case
         ("so I said Trump I think", "Trump", "Trump"),
         ("Donald Trump Jr. said", "Donald", "Donald Trump Jr."),
         ("Hillary Clinton Meets with Trump Backers", "Hillary", "Hillary"),  # mostly capitalised
@@ -258,21 +258,21 @@ def _pieces(text: str) -> list[tuple[int, int]]:
     [
         # the tagger marks "s" of "candidate’s" but not "candidate": one span, not two
         (
-            "but the candidate’s friends expect",
+            "but the mayor’s friends expect",
             ["O", "B-source", "O", "O", "I-source", "I-source", "B-cue"],
-            [("source", "the candidate’s friends"), ("cue", "expect")],
+            [("source", "the mayor’s friends"), ("cue", "expect")],
         ),
         # "He's": the clitic is a verb, never part of the pronoun
         (
-            "He's telling allies",
+            "He's telling donors",
             ["B-source", "O", "B-source", "B-cue", "O"],
             [("source", "He"), ("cue", "telling")],
         ),
         # a closing quotation mark is not inside a word
         (
-            "“Out!”Former Gov. Jeb Bush said",
+            "“Never!”Former Gov. Ada Lindqvist said",
             ["O", "O", "O", "O", "B-source", "I-source", "I-source", "I-source", "I-source", "B-cue"],
-            [("source", "Former Gov. Jeb Bush"), ("cue", "said")],
+            [("source", "Former Gov. Ada Lindqvist"), ("cue", "said")],
         ),
         # a sentence's full stop is not part of the name before it; "U.S." keeps its own
         ("said Rubio.", ["B-cue", "B-source", "O"], [("cue", "said"), ("source", "Rubio")]),
@@ -299,7 +299,7 @@ def _pieces(text: str) -> list[tuple[int, int]]:
         ),
         # the growing step does not give a pronoun its clitic back
         (
-            "He's telling allies",
+            "He's telling donors",
             ["B-source", "I-source", "I-source", "B-cue", "O"],
             [("source", "He"), ("cue", "telling")],
         ),
@@ -323,26 +323,26 @@ def test_decoder_cuts_edge_words_after_taking_the_determiner() -> None:
     tags = ["O", "B-source", "I-source", "I-source", "B-cue"]  # "of the officials"
     spans = decode_spans(_probs(tags), _words(text), [True] * 5, text)
     assert spans["source"].text(text) == "One of the officials"
-    text = "The Trump campaign on Tuesday responded"
+    text = "The Ferris campaign on Tuesday countered"
     tags = ["B-source", "I-source", "I-source", "I-source", "O", "B-cue"]
     spans = decode_spans(_probs(tags), _words(text), [True] * 6, text)
-    assert spans["source"].text(text) == "The Trump campaign"
+    assert spans["source"].text(text) == "The Ferris campaign"
 
 
 def test_decoder_cuts_a_source_before_who() -> None:
-    text = "Roffman , who said he left"
+    text = "Halloran , who said he resigned"
     tags = ["B-source", "I-source", "I-source", "B-cue", "O", "O"]
     spans = decode_spans(_probs(tags), _words(text), [True] * 6, text)
-    assert spans["source"].text(text) == "Roffman"
+    assert spans["source"].text(text) == "Halloran"
 
 
 def test_a_name_is_preferred_to_a_more_confident_who() -> None:
-    text = "O'Donnell , who said he left , recalled it"
+    text = "O'Brannagh , who said he resigned , recalled it"
     tags = ["B-source", "O", "B-source", "B-cue", "O", "O", "O", "B-cue", "O"]
     probs = _probs(tags)
     probs[2, TAGS.index("B-source")] = 0.99  # "who" more confident than the name
     spans = decode_spans(probs, _words(text), [True] * len(tags), text)
-    assert spans["source"].text(text) == "O'Donnell"
+    assert spans["source"].text(text) == "O'Brannagh"
     runs = decode_runs(probs, _words(text), [True] * len(tags), text)
-    assert [text[a:b] for _, a, b, _ in by_confidence(runs, "source", text)] == ["O'Donnell", "who"]
+    assert [text[a:b] for _, a, b, _ in by_confidence(runs, "source", text)] == ["O'Brannagh", "who"]
     assert [text[a:b] for _, a, b, _ in by_confidence(runs, "cue", text)] == ["said", "recalled"]

@@ -95,7 +95,7 @@ def test_every_listed_source_and_cue_is_a_span_target() -> None:
     from annotator.model import TAGS, _bio_tags
     from annotator.training.train import build_examples
 
-    sentence = "Roffman, who said he left, told reporters the firm wrote it."
+    sentence = "Halloran, who said he resigned, told reporters the firm wrote it."
     text = "Headline\n\n" + sentence
     lo = text.index(sentence)
 
@@ -109,8 +109,8 @@ def test_every_listed_source_and_cue_is_a_span_target() -> None:
         "kind": "body",
         "label": "on_record",
         "strength": 2,
-        "source": span("Roffman"),
-        "sources": [span("Roffman"), span("who"), span("Roffman, who")],  # the last overlaps: dropped
+        "source": span("Halloran"),
+        "sources": [span("Halloran"), span("who"), span("Halloran, who")],  # the last overlaps: dropped
         "cue": span("told reporters"),
         "cues": [span("said"), span("told reporters")],
     }
@@ -118,7 +118,7 @@ def test_every_listed_source_and_cue_is_a_span_target() -> None:
     context = {"n_context": 0, "words_before": 0, "words_after": 0}
     (example,) = build_examples([article], context)
     rel = {k: [sentence[a:b] for a, b in v] for k, v in example.spans.items()}
-    assert rel == {"source": ["Roffman", "who"], "cue": ["told reporters", "said"]}
+    assert rel == {"source": ["Halloran", "who"], "cue": ["told reporters", "said"]}
 
     offsets, pos = [], 0
     for word in sentence.split(" "):
@@ -127,3 +127,23 @@ def test_every_listed_source_and_cue_is_a_span_target() -> None:
     tags = [TAGS[t] for t in _bio_tags(offsets, [True] * len(offsets), example.spans)]
     assert tags[:6] == ["B-source", "B-source", "B-cue", "O", "O", "B-cue"]
     assert tags[6] == "I-cue"
+
+
+def test_evaluate_model_reports_the_wikinews_test_split(
+    tiny_model_dir: Path, small_corpus: Path, tmp_path: Path
+) -> None:
+    """With a Wikinews corpus, make eval reports its test split beside the bundled one, with
+    baselines, calibration, a reliability diagram and its targets (the small bundled slice
+    stands in for the Wikinews corpus: same schema)."""
+    from annotator.training.evaluate import evaluate_model
+    from annotator.training.report import write_report
+
+    metrics = evaluate_model(tiny_model_dir, small_corpus, n_boot=10, wikinews_dir=small_corpus)
+    assert metrics["wikinews"]["body_sentences"] == metrics["bundled"]["body_sentences"]
+    assert set(metrics["wikinews"]["baselines"]) == {"rules", "tfidf_lr"}
+    assert {"wikinews/train", "wikinews/test"} <= set(metrics["data_hashes"])
+    write_report(metrics, tmp_path / "report")
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert "## Wikinews test split (real news)" in report and "Wikinews ECE ≤ 0.03" in report
+    assert (tmp_path / "report" / "wikinews_reliability.png").is_file()
+    assert (tmp_path / "report" / "wikinews_confusion_matrix.png").is_file()

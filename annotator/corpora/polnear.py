@@ -377,7 +377,7 @@ def _overlap(pieces: Iterable[Piece], start: int, end: int) -> int:
 
 def _span_dict(text: str, pieces: tuple[Piece, ...]) -> dict[str, Any] | None:
     """The span from the first piece's start to the last one's end, trimmed of edge punctuation
-    (annotators differ on "Flynn, a top Trump surrogate," vs "…surrogate")."""
+    (annotators differ on "Okafor, a top Hale surrogate," vs "…surrogate")."""
     if not pieces:
         return None
     a, b = trim(text, *_span_of(pieces))
@@ -750,3 +750,33 @@ def polnear_training_articles(
         chosen[part].append(article)
         totals[part] += sum(s["kind"] == "body" for s in article["sentences"])
     return chosen
+
+
+def new_hand_sample_items(
+    gold: Sequence[dict[str, Any]], existing: Sequence[dict[str, Any]], n: int, seed: int
+) -> list[dict[str, Any]]:
+    """``n`` more PolNeAR dev body sentences for the hand-labelled sample: a seeded random
+    draw (``random.Random(seed)``) among the body sentences the pipeline's segmenter finds
+    (``gold`` from :func:`polnear_to_gold`) that the ``existing`` sample does not hold,
+    numbered after it. Offsets only: the text stays in the user's PolNeAR copy."""
+    import random
+
+    taken = {(h["doc_id"], h["start"], h["end"]) for h in existing}
+    pool = sorted(
+        (a["id"].removeprefix("polnear-dev-"), s["start"], s["end"])
+        for a in gold
+        for s in a["sentences"]
+        if s["kind"] == "body" and (a["id"].removeprefix("polnear-dev-"), s["start"], s["end"]) not in taken
+    )
+    chosen = sorted(random.Random(seed).sample(pool, min(n, len(pool))))
+    first = max((h["item"] for h in existing), default=-1) + 1
+    return [{"item": first + k, "doc_id": d, "start": a, "end": b} for k, (d, a, b) in enumerate(chosen)]
+
+
+def double_labelled_items(items: Sequence[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """The ``n`` items labelled a second time, independently: those whose SHA-256 of
+    ``doc_id:start`` comes first (fixed, whatever the order of ``items``)."""
+    import hashlib
+
+    ranked = sorted(items, key=lambda h: hashlib.sha256(f"{h['doc_id']}:{h['start']}".encode()).hexdigest())
+    return sorted(ranked[:n], key=lambda h: h["item"])

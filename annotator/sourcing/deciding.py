@@ -115,7 +115,7 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     # the first source is a description ("The administration"), which may itself be the
     # unnamed one: another source decides only with a claim of its own, and only an
     # indefinite one ("US officials", "a diplomat"), not a description that may stand for
-    # someone named ("the computer specialist would assert")
+    # someone named ("the database contractor would invoke")
     candidates = [r for r in unnamed if _indefinite(r, text) and not quotes.inside(text, r.start)]
     cues = [*(c for c in runs if c.kind == "cue"), *_rule_cues(text)] if candidates else []
     for r in candidates:
@@ -193,14 +193,14 @@ def unnamed_subject(text: str, runs: Sequence[Run]) -> tuple[Run, Run] | None:
 
 
 _INDEFINITE_START = re.compile(r"(?:a|an|one|another|some|several|two|three)\b", re.IGNORECASE)
-# "the computer specialist", "his aides" may stand for someone named; "that" is left out
+# "the database contractor", "his aides" may stand for someone named; "that" is left out
 # ("that official" is as indefinite as the rules can tell)
 _DEFINITE_OPENERS = (DEFINITE | POSSESSIVE_PRONOUNS) - {"that"}
 
 
 def _indefinite(run: Run, text: str) -> bool:
     """Plural ("US officials") or opened by an indefinite word, with nothing definite
-    opening it or just before it ("the computer specialist", "his aides")."""
+    opening it or just before it ("the database contractor", "his aides")."""
     words = _words(run, text)
     if any(w.lower() in _DEFINITE_OPENERS for w in [*text[: run.start].split()[-2:], *words.split()[:1]]):
         return False

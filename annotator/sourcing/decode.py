@@ -47,11 +47,11 @@ def decode_runs(
     An O token next to a run joins it while the run's type still has
     ``EXTEND_MASS`` of its mass, so a long appositive is not cut at "…professor at".
     A span's score is its tokens' mean mass; it is widened to whole words,
-    trimmed of edge punctuation, closed over a bracket it opened ("(R-S.C.)")
+    trimmed of edge punctuation, closed over a bracket it opened ("(R-N.D.)")
     and, for a source, given its first conjunct ("Chinese and US officials"),
     title ("Mr. Xi"), the rest of a name it stops inside ("Donald" of "Donald
     Trump") and determiner, and cut of words no source opens or closes on
-    ("even Obama", "Mr. Kirk, who", "The Trump campaign on").
+    ("even Obama", "Mr. Lund, who", "The Ferris campaign on").
     """
     tokens = [i for i, ((a, b), t) in enumerate(zip(offsets, target, strict=True)) if t and b > a]
     if not tokens:

@@ -2,8 +2,8 @@
 
 A span names words, so it never starts or ends on whitespace or punctuation,
 except that it may end on a full stop, "%", "!", "?" or "&" and keeps a
-bracket pair whole ("Leslie Wimes, a caucus president," is "Leslie Wimes, a
-caucus president"; ". Xi" is "Xi"). The
+bracket pair whole ("Marisa Delacroix, a guild president," is "Marisa Delacroix, a
+guild president"; ". Xi" is "Xi"). The
 model's output, the PolNeAR training targets and the span metrics all go
 through :func:`trim`, so "exact" compares the same thing.
 """
@@ -32,11 +32,11 @@ _CONJUNCTION_START = re.compile(r"(?:and|or)\s", re.IGNORECASE)
 _CONJUNCT_BEFORE = re.compile(r"[\w'’.-]+\s+$")
 _OPENING_WORD = re.compile(r"([A-Za-z]+)[\s,]+(?=(\S+))")
 _CLOSING_WORD = re.compile(r"[\s,]+([a-z]+)$")  # lower case only: "officials at the WHO"
-# A source does not open on these ("even Obama", "among Republican Party leaders",
+# A source does not open on these ("even Obama", "among Labour Party leaders",
 # "which Beijing"); "that" and "whose" may ("that official", "whose spokesman"), and
-# "who" opens a relative clause, not a name ("Sunshine, who remains friendly").
+# "who" opens a relative clause, not a name ("Lund, who remains loyal").
 _NOT_OPENING = PREPOSITIONS | SUBORDINATORS | FOCUS_ADVERBS | frozenset({"which"})
-# ... nor close on these ("Mr. Kirk, who", "The Trump campaign on", "Donald Trump, a").
+# ... nor close on these ("Mr. Lund, who", "The Ferris campaign on", "Donald Trump, a").
 _NOT_CLOSING = PREPOSITIONS | RELATIVE_PRONOUNS | frozenset({"a", "an", "the", "and", "or", "but"})
 _CLAUSE_SUBJECTS = frozenset("i we you he she they".split())
 # the next word, with the full stop of an initial or "Jr." ("Donald J. Trump", "Donald Trump Jr.")
@@ -65,7 +65,7 @@ _OPENERS = {v: k for k, v in _PAIRS.items()}
 def trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Shrink ``text[start:end]`` past edge whitespace and punctuation.
 
-    A bracket pair stays whole: "Gov. Terry McAuliffe (D)" keeps its closing
+    A bracket pair stays whole: "Gov. Warren Pelletier (D)" keeps its closing
     parenthesis because the opening one is inside the span. A span of
     punctuation only is returned unchanged.
     """
@@ -82,7 +82,7 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def close_brackets(text: str, start: int, end: int, reach: int = 16) -> int:
-    """End a span after the bracket it opened ("Sen. Lindsey Graham (R-S.C.") when it closes close by."""
+    """End a span after the bracket it opened ("Sen. Corinne Dupree (R-N.D.") when it closes close by."""
     for opener, closer in _PAIRS.items():
         if text.count(opener, start, end) > text.count(closer, start, end):
             close = text.find(closer, end, end + reach)
@@ -110,8 +110,8 @@ _TITLE_WORD_AT_END = re.compile(r"\b" + _TITLE_WORD + r"$")
 def with_title(text: str, start: int, end: int) -> tuple[int, int]:
     """Keep a person's title and name together: "Xi" after "Mr. " takes the title, and
     a span ending on "Sen." (or on "Sen" before its full stop) takes the name that follows
-    it, as far as :func:`with_rest_of_name` would ("Sen. Lindsey Graham", not "Sen. Lindsey
-    Graham Tuesday")."""
+    it, as far as :func:`with_rest_of_name` would ("Sen. Corinne Dupree", not "Sen. Corinne
+    Dupree Tuesday")."""
     m = _TITLE_BEFORE.search(text, max(0, start - 8), start)
     if m and (m.start() == 0 or not text[m.start() - 1].isalnum()):
         start = m.start()
@@ -141,10 +141,10 @@ def without_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
     """Cut words a noun phrase naming a source neither opens nor closes on.
 
     The tagger's run may spill over a clause's edge: a trailing relative pronoun
-    ("Mr. Kirk, who" is "Mr. Kirk"; both corpora mark "who" as a source of its own,
-    or not at all), preposition or article ("The Trump campaign on [Tuesday]"),
+    ("Mr. Lund, who" is "Mr. Lund"; both corpora mark "who" as a source of its own,
+    or not at all), preposition or article ("The Ferris campaign on [Tuesday]"),
     or a leading focus adverb, preposition or subordinator ("even Obama",
-    "among Republican Party leaders"). A span that is only such a word is kept, and
+    "among Labour Party leaders"). A span that is only such a word is kept, and
     so is a preposition stranded by a relative clause ("teachers we spoke to").
     """
     while m := _CLOSING_WORD.search(text, start, end):
@@ -176,7 +176,7 @@ def with_rest_of_name(text: str, start: int, end: int) -> int:
     """End a source that stops inside a name after the name's last capitalised word
     ("Donald" of "Donald Trump said"), but not on a date or a reporting verb
     ("Trump Tuesday", "Trump Says"), nor in a title-case headline, where every
-    word is capitalised ("Hillary Just Insulted The Benghazi Victims")."""
+    word is capitalised ("Nadia Just Snubbed The Ferry Workers")."""
     last = text[start:end].rsplit(maxsplit=1)[-1] if end > start else ""
     if not last[:1].isupper() or not last[-1].isalnum() or last.lower() in _NOT_NAME_END:
         return end

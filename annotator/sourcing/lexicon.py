@@ -178,7 +178,7 @@ PRONOUNS: frozenset[str] = (
 PRONOUN_PHRASES = frozenset({"the two", "the three", "the latter", "the former", "each"})
 
 # Words that never open or close the noun phrase naming a source: the decoder trims them
-# off a span's edges ("even Obama", "among Republican Party leaders", "The Trump campaign on").
+# off a span's edges ("even Obama", "among Labour Party leaders", "The Ferris campaign on").
 PREPOSITIONS = frozenset(
     """about after against among at before by during for from in into like of on over
     since through to toward towards under until upon with within without""".split()

@@ -39,7 +39,7 @@ def is_relative_pronoun(words: str) -> bool:
 
 def by_confidence(runs: Sequence[Run], kind: str, text: str) -> list[Run]:
     """The runs of ``kind``, most confident first, except that a source that is only a
-    relative pronoun ("O'Donnell, who said …") comes after every other source: a name
+    relative pronoun ("O'Brannagh, who said …") comes after every other source: a name
     is what the reader needs, and the pronoun's antecedent is that name."""
     return sorted(
         (r for r in runs if r.kind == kind),

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import time
@@ -19,6 +20,7 @@ import numpy as np
 
 from annotator import modeldir
 from annotator.config import REPO_ROOT
+from annotator.corpora.agreement import label_agreement
 from annotator.corpora.bundled import file_hashes, load_split
 from annotator.pipeline import Annotator
 from annotator.provenance import git_commit, versions
@@ -203,6 +205,28 @@ def load_hand_sample(path: str | Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def hand_sample_agreement(path: str | Path) -> dict[str, Any] | None:
+    """Cohen's kappa between the hand sample's first labels (before adjudication) and the
+    independent second labelling of some of its sentences (``<sample>_second.jsonl``, with
+    ``<sample>_adjudication.tsv`` holding the first labels adjudication changed); None
+    when the sample has no second labelling."""
+    path = Path(path)
+    second_path = path.with_name(f"{path.stem}_second.jsonl")
+    if not second_path.is_file():
+        return None
+    first = {h["item"]: h["label"] for h in load_hand_sample(path)}
+    adjudication = path.with_name(f"{path.stem}_adjudication.tsv")
+    if adjudication.is_file():
+        with open(adjudication, encoding="utf-8") as fh:
+            first.update({int(row["item"]): row["first"] for row in csv.DictReader(fh, delimiter="\t")})
+    second = {h["item"]: h["label"] for h in load_hand_sample(second_path)}
+    keys = sorted(set(first) & set(second))
+    result = label_agreement(
+        {("s", k): (first[k], 0) for k in keys}, {("s", k): (second[k], 0) for k in keys}
+    )
+    return {k: result[k] for k in ("sentences", "label_kappa", "label_agreement", "attributed_kappa")}
+
+
 def _every_source_f1(annotator: Annotator, articles: Sequence[dict[str, Any]]) -> dict[str, float]:
     """Span extraction as attribution papers score it: each source span on its own, in every
     body sentence, whatever label the pipeline gives the sentence."""
@@ -267,6 +291,7 @@ def evaluate_polnear(
         "n": len(hand),
         "model": label_metrics(hand, model_pred, hgroups, n_boot),
         "silver_rule": label_metrics(hand, rule_pred, hgroups, n_boot),
+        "agreement": hand_sample_agreement(hand_sample_path),
     }
     base = baseline_metrics(train_articles, [r.text for r in body], silver, groups, n_boot)
     hand_base = baseline_metrics(train_articles, texts, hand, hgroups, n_boot)
@@ -299,13 +324,18 @@ def evaluate_model(
     polnear_dir: str | Path | None = None,
     reference: str | Path | None = None,
     n_boot: int = 1000,
+    wikinews_dir: str | Path | None = None,
 ) -> dict[str, Any]:
-    """Everything metrics.json holds: the model on the bundled test split (with baselines),
-    on PolNeAR dev if ``polnear_dir`` is given, compared with the ``reference`` report."""
+    """Everything metrics.json holds: the model on the bundled test split and, with
+    ``wikinews_dir``, on the Wikinews test split (each with baselines trained on the same
+    training data as the model), on PolNeAR dev if ``polnear_dir`` is given, compared with
+    the ``reference`` report."""
     started = time.perf_counter()
     annotator = Annotator.from_dir(model_dir)
     train_articles = load_split(corpus_dir, "train")
     test_articles = load_split(corpus_dir, "test")
+    if wikinews_dir:
+        train_articles = train_articles + load_split(wikinews_dir, "train")
     training = modeldir.read_training(model_dir)
     metrics = {
         "model_name": training.get("name", Path(model_dir).name),
@@ -318,6 +348,11 @@ def evaluate_model(
         "data_hashes": file_hashes(corpus_dir),
         "bundled": evaluate_bundled(annotator, test_articles, train_articles, n_boot),
     }
+    if wikinews_dir:
+        metrics["data_hashes"].update({f"wikinews/{k}": v for k, v in file_hashes(wikinews_dir).items()})
+        metrics["wikinews"] = evaluate_bundled(
+            annotator, load_split(wikinews_dir, "test"), train_articles, n_boot
+        )
     if polnear_dir:
         metrics["polnear"] = evaluate_polnear(annotator, polnear_dir, HAND_SAMPLE, train_articles, n_boot)
     if reference:

@@ -12,6 +12,9 @@ from typing import Any
 TARGETS = {
     "bundled_macro_f1": 0.93,
     "bundled_ece": 0.03,
+    "wikinews_macro_f1": 0.93,  # issue 16, Wikinews test split
+    "wikinews_attributed_f1": 0.95,
+    "wikinews_ece": 0.03,
     "polnear_attributed_f1": 0.88,  # issue 4, any model
     "polnear_trained_attributed_f1": 0.92,  # issue 5, with PolNeAR in training
     "polnear_trained_source_exact": 0.85,
@@ -77,7 +80,7 @@ def _header(metrics: dict[str, Any]) -> list[str]:
     ]
 
 
-def _score_section(score: dict[str, Any]) -> list[str]:
+def _score_section(score: dict[str, Any], prefix: str = "") -> list[str]:
     """The sourcing score's calibration (Brier, ECE, raw vs calibrated) and its reliability plot."""
     return [
         "### Sourcing score (calibrated P(strength ≥ 2))",
@@ -88,17 +91,20 @@ def _score_section(score: dict[str, Any]) -> list[str]:
         "",
         f"{score['n']} scored sentences, {score['positive_rate']:.1%} well sourced.",
         "",
-        "![reliability diagram](reliability.png)",
+        f"![reliability diagram]({prefix}reliability.png)",
         "",
     ]
 
 
-def _bundled_section(b: dict[str, Any]) -> list[str]:
-    """The bundled test split: labels against the baselines trained in the same run, the
-    sourcing score, source spans, meta-line detection and pipeline time."""
+def _bundled_section(b: dict[str, Any], corpus: str = "bundled") -> list[str]:
+    """A test split (the bundled one, or the Wikinews one): labels against the baselines
+    trained in the same run, the sourcing score, source spans, meta-line detection and
+    pipeline time; plots are named after the corpus."""
     model = b["model"]
+    title = {"bundled": "Bundled test split", "wikinews": "Wikinews test split (real news)"}[corpus]
+    prefix = "" if corpus == "bundled" else f"{corpus}_"
     return [
-        f"## Bundled test split ({b['articles']} articles, {b['body_sentences']} body sentences)",
+        f"## {title} ({b['articles']} articles, {b['body_sentences']} body sentences)",
         "",
         "The full pipeline (segmentation, context, model, resolution, calibrated score) is judged on the gold "
         "sentences; a body sentence the pipeline calls `meta` counts as an error. Baselines classify the gold "
@@ -117,9 +123,11 @@ def _bundled_section(b: dict[str, Any]) -> list[str]:
         "",
         _per_label(model),
         "",
-        "![confusion matrix](confusion_matrix.png)",
+        f"Attributed-vs-not F1: {_f(model['attributed_f1'])}.",
         "",
-        *_score_section(b["score"]),
+        f"![confusion matrix]({prefix}confusion_matrix.png)",
+        "",
+        *_score_section(b["score"], prefix),
         f"Source span F1: exact {_f(b['source_span']['exact'])}, overlap {_f(b['source_span']['overlap'])}. "
         f"Meta-line detection accuracy (all gold lines): {_f(b['meta_accuracy'])}; recall of gold meta lines: "
         f"{_f(b['meta_recall'])}.",
@@ -133,7 +141,7 @@ def _polnear_spans(p: dict[str, Any]) -> list[str]:
     """PolNeAR source-span F1 (any source, the deciding one, per attribution) and what the
     published numbers they may be held against measure."""
     return [
-        "Source span F1 (spans trimmed of edge punctuation, `annotator.spans.trim`; a sentence without a "
+        "Source span F1 (spans trimmed of edge punctuation, `annotator.sourcing.edges.trim`; a sentence without a "
         "gold or predicted source is skipped, a missing or extra one counts):",
         "",
         "| gold source | exact | overlap |",
@@ -156,6 +164,18 @@ def _polnear_spans(p: dict[str, Any]) -> list[str]:
     ]
 
 
+def _hand_agreement(a: dict[str, Any] | None) -> list[str]:
+    """The hand sample's inter-annotator agreement line, when it was labelled twice in part."""
+    if not a:
+        return []
+    return [
+        f"Agreement before adjudication on the {a['sentences']} sentences labelled twice, independently: "
+        f"Cohen's kappa {_f(a['label_kappa'])} on the label ({a['label_agreement']:.1%} raw), "
+        f"{_f(a['attributed_kappa'])} on attributed vs not.",
+        "",
+    ]
+
+
 def _hand_sample_section(p: dict[str, Any]) -> list[str]:
     """Labels on the hand-labelled PolNeAR dev sample, the silver rule's included, since the
     silver labels alone cannot tell how far PolNeAR's notion of attribution is from the guideline's."""
@@ -169,6 +189,7 @@ def _hand_sample_section(p: dict[str, Any]) -> list[str]:
         f"F1 against these labels, {_f(hs['silver_rule']['attributed_f1'])}, measures how far the silver "
         "*attributed* above is from the guideline's.",
         "",
+        *_hand_agreement(hs.get("agreement")),
         _label_table(
             {
                 "annotator": hs["model"],
@@ -206,6 +227,16 @@ def _polnear_section(p: dict[str, Any]) -> list[str]:
 _Target = tuple[str, float, bool]  # what is targeted, the value reached, whether it is met
 
 
+def _at_least(name: str, value: float, key: str) -> _Target:
+    """A target row "name ≥ TARGETS[key]"."""
+    return f"{name} ≥ {TARGETS[key]}", value, value >= TARGETS[key]
+
+
+def _at_most(name: str, value: float, key: str) -> _Target:
+    """A target row "name ≤ TARGETS[key]"."""
+    return f"{name} ≤ {TARGETS[key]}", value, value <= TARGETS[key]
+
+
 def _polnear_targets(p: dict[str, Any], trained_on_polnear: bool) -> list[_Target]:
     """PolNeAR targets: attributed F1 and the gain over TF-IDF on the hand sample (issue 4),
     and the stricter ones of a model trained with PolNeAR (issue 5)."""
@@ -213,11 +244,7 @@ def _polnear_targets(p: dict[str, Any], trained_on_polnear: bool) -> list[_Targe
     attributed = p["silver"]["attributed_f1"]
     gain = p["hand_sample"]["model"]["macro_f1"] - p["baselines"]["hand_sample"]["tfidf_lr"]["macro_f1"]
     rows = [
-        (
-            f"PolNeAR dev attributed F1 ≥ {t['polnear_attributed_f1']}",
-            attributed,
-            attributed >= t["polnear_attributed_f1"],
-        ),
+        _at_least("PolNeAR dev attributed F1", attributed, "polnear_attributed_f1"),
         (
             f"PolNeAR macro-F1 ≥ TF-IDF + {t['hand_sample_gain_over_tfidf']} (hand sample)",
             gain,
@@ -227,15 +254,9 @@ def _polnear_targets(p: dict[str, Any], trained_on_polnear: bool) -> list[_Targe
     if trained_on_polnear:
         exact = p["source_span_any"]["exact"]
         rows += [
-            (
-                f"with PolNeAR in training: attributed F1 ≥ {t['polnear_trained_attributed_f1']}",
-                attributed,
-                attributed >= t["polnear_trained_attributed_f1"],
-            ),
-            (
-                f"with PolNeAR in training: source span exact F1 ≥ {t['polnear_trained_source_exact']}",
-                exact,
-                exact >= t["polnear_trained_source_exact"],
+            _at_least("with PolNeAR in training: attributed F1", attributed, "polnear_trained_attributed_f1"),
+            _at_least(
+                "with PolNeAR in training: source span exact F1", exact, "polnear_trained_source_exact"
             ),
         ]
     return rows
@@ -247,13 +268,16 @@ def _targets(metrics: dict[str, Any]) -> list[_Target]:
     t = TARGETS
     model, score = metrics["bundled"]["model"], metrics["bundled"]["score"]
     rows = [
-        (
-            f"bundled macro-F1 ≥ {t['bundled_macro_f1']}",
-            model["macro_f1"],
-            model["macro_f1"] >= t["bundled_macro_f1"],
-        ),
-        (f"bundled ECE ≤ {t['bundled_ece']}", score["ece"], score["ece"] <= t["bundled_ece"]),
+        _at_least("bundled macro-F1", model["macro_f1"], "bundled_macro_f1"),
+        _at_most("bundled ECE", score["ece"], "bundled_ece"),
     ]
+    w = metrics.get("wikinews")
+    if w:
+        rows += [
+            _at_least("Wikinews macro-F1", w["model"]["macro_f1"], "wikinews_macro_f1"),
+            _at_least("Wikinews attributed F1", w["model"]["attributed_f1"], "wikinews_attributed_f1"),
+            _at_most("Wikinews ECE", w["score"]["ece"], "wikinews_ece"),
+        ]
     p = metrics.get("polnear")
     if p:
         rows += _polnear_targets(p, "polnear_train_silver" in metrics.get("corpora", {}))
@@ -280,6 +304,8 @@ def _targets(metrics: dict[str, Any]) -> list[_Target]:
 def render_markdown(metrics: dict[str, Any]) -> str:
     """report.md (and the model card's body) from metrics.json."""
     out = _header(metrics) + _bundled_section(metrics["bundled"])
+    if metrics.get("wikinews"):
+        out += _bundled_section(metrics["wikinews"], "wikinews")
     if metrics.get("polnear"):
         out += _polnear_section(metrics["polnear"])
     out += ["## Targets", "", "| target | value | met |", "|---|---|---|"]
@@ -287,13 +313,13 @@ def render_markdown(metrics: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def plot_confusion(metrics: dict[str, Any], path: Path) -> None:
+def plot_confusion(metrics: dict[str, Any], path: Path, corpus: str = "bundled") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    conf = metrics["bundled"]["model"]["confusion"]
+    conf = metrics[corpus]["model"]["confusion"]
     labels, matrix = conf["labels"], conf["matrix"]
     fig, ax = plt.subplots(figsize=(5, 4.2), dpi=120)
     ax.imshow(matrix, cmap="Blues")
@@ -305,19 +331,19 @@ def plot_confusion(metrics: dict[str, Any], path: Path) -> None:
     for i, row in enumerate(matrix):
         for j, v in enumerate(row):
             ax.text(j, i, str(v), ha="center", va="center", color="white" if v > top / 2 else "black")
-    ax.set_title("Bundled test split")
+    ax.set_title(f"{corpus.capitalize()} test split")
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)
 
 
-def plot_reliability(metrics: dict[str, Any], path: Path) -> None:
+def plot_reliability(metrics: dict[str, Any], path: Path, corpus: str = "bundled") -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    bins = [b for b in metrics["bundled"]["score"]["reliability"] if b["n"]]
+    bins = [b for b in metrics[corpus]["score"]["reliability"] if b["n"]]
     fig, ax = plt.subplots(figsize=(4.8, 4.4), dpi=120)
     ax.plot([0, 1], [0, 1], "--", color="grey", lw=1, label="perfect calibration")
     ax.plot([b["mean_score"] for b in bins], [b["observed"] for b in bins], "o-", label="sourcing score")
@@ -333,7 +359,7 @@ def plot_reliability(metrics: dict[str, Any], path: Path) -> None:
     ax.set_ylabel("share well sourced (strength ≥ 2)")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
-    ax.set_title(f"Reliability (ECE {metrics['bundled']['score']['ece']:.3f})")
+    ax.set_title(f"{corpus.capitalize()}: reliability (ECE {metrics[corpus]['score']['ece']:.3f})")
     ax.legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     fig.savefig(path)
@@ -346,8 +372,11 @@ def write_report(metrics: dict[str, Any], out_dir: Path, model_dir: Path | None 
     (out_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     markdown = render_markdown(metrics)
     (out_dir / "report.md").write_text(markdown)
-    plot_confusion(metrics, out_dir / "confusion_matrix.png")
-    plot_reliability(metrics, out_dir / "reliability.png")
+    for corpus in ("bundled", "wikinews"):
+        if metrics.get(corpus):
+            prefix = "" if corpus == "bundled" else f"{corpus}_"
+            plot_confusion(metrics, out_dir / f"{prefix}confusion_matrix.png", corpus)
+            plot_reliability(metrics, out_dir / f"{prefix}reliability.png", corpus)
     if model_dir is not None:
         card = (
             f"# Model card: {metrics['model_name']}\n\n"
