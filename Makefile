@@ -13,7 +13,7 @@ POLNEAR_ARG := $(if $(POLNEAR_DIR),--polnear $(POLNEAR_DIR),)
 # RUN_SEEDS="13 14": one fine-tuning run per seed, averaged into one model (train.run_seeds)
 RUN_SEEDS ?=
 RUN_SEEDS_ARG := $(if $(RUN_SEEDS),--run-seeds $(RUN_SEEDS),)
-# the bundled-only model's report, which a PolNeAR-trained model's bundled score is compared with
+# the default recipe's report (bundled + Wikinews), which a PolNeAR-trained model's bundled score is compared with
 REFERENCE ?= eval/reports/default/metrics.json
 export PYTHONHASHSEED := 0
 export HF_HUB_OFFLINE := 1
