@@ -155,6 +155,34 @@ def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tupl
     return blocks
 
 
+# "Key: value" header lines of scraped pages and their meta kinds ("Headline: …", "Date: 2024-09-04")
+_FIELD_KINDS = {
+    **dict.fromkeys(("headline", "title", "hed"), "headline"),
+    **dict.fromkeys(("subtitle", "subheadline", "subhead", "dek", "standfirst", "summary"), "subheadline"),
+    **dict.fromkeys(("date", "published", "updated", "last updated", "posted", "time"), "date"),
+    **dict.fromkeys(("author", "authors", "by", "byline", "source", "publisher", "outlet"), "byline"),
+    **dict.fromkeys(("section", "category", "categories", "tags", "topics", "topic", "kicker"), "section"),
+    **dict.fromkeys(("caption", "photo", "image"), "caption"),
+    **dict.fromkeys(("credit", "photo credit", "image credit"), "credit"),
+    **dict.fromkeys(("url", "link", "site", "word count", "words", "language"), "boilerplate"),
+}
+_FIELD = re.compile(
+    r"^\s*(" + "|".join(sorted(map(re.escape, _FIELD_KINDS), key=len, reverse=True)) + r")\s*:\s*\S",
+    re.IGNORECASE,
+)
+FIELD_WORDS = 60
+"""A "Key: value" line this long or longer is prose ("Summary: …" opening a paragraph)."""
+
+
+def field_kind(line: str) -> str | None:
+    """The meta kind of a scraped "Key: value" header line ("Headline: …", "Publisher:
+    VTDigger"), or None for any other line."""
+    m = _FIELD.match(line)
+    if m is None or len(_WORDS.findall(line)) >= FIELD_WORDS:
+        return None
+    return _FIELD_KINDS[" ".join(m.group(1).lower().split())]
+
+
 def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
     """Classify one line as page furniture, or None for article prose.
 
@@ -165,6 +193,8 @@ def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
     n = len(words)
     if repeated:
         return "caption"
+    if (field := field_kind(line)) is not None:
+        return field
     if _BOILERPLATE.search(line) and n <= 30 and not _REPORTING.search(line):
         return "boilerplate"
     if _BYLINE.match(line) and n <= 16 and not line.rstrip().endswith("."):
@@ -254,6 +284,8 @@ def segment(text: str) -> list[Segment]:
         )
         kinds.append(_meta_kind(line, position, repeated))
     _name_headlines(contents, kinds)
+    for i, line in enumerate(contents):  # a field names its own kind, whatever its position
+        kinds[i] = field_kind(line) or kinds[i]
     if lines and all(k is not None for k in kinds):
         # Nothing looked like prose: keep the longest furniture-free line as body,
         # so a lone unpunctuated sentence is still annotated.

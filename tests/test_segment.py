@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.segment import segment, split_sentences
+from annotator.segment import field_kind, segment, split_sentences
 from annotator.types import Kind
 
 
@@ -137,3 +137,44 @@ def test_segments_cover_text_without_overlap(text: str) -> None:
     for i, ch in enumerate(text):
         if not ch.isspace():
             assert i in covered, f"character {ch!r} at {i} is in no segment"
+
+
+SCRAPED_FIELDS = """Site of the Valley Courier
+Headline: Is the county ready for the flood season?
+Subtitle: The report covers three fiscal years.
+Date: 2024-09-04
+Publisher: Valley Courier
+Author: Jane Roe
+Tags: floods, county budget
+
+BRATTLEBORO — The county auditor said Tuesday that the levee repairs were late.
+
+Summary: Officials said the backlog had grown, and the council will meet on Friday to decide what to do next.
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Headline: Is the county ready for the flood season?", "headline"),  # punctuated, not first
+        ("Subtitle: The report covers three fiscal years.", "subheadline"),
+        ("Date: 2024-09-04", "date"),
+        ("Publisher: Valley Courier", "byline"),
+        ("Author: Jane Roe", "byline"),
+        ("Tags: floods, county budget", "section"),
+        (
+            "Summary: Officials said the backlog had grown, and the council will meet on Friday to decide what to do next.",
+            "subheadline",
+        ),
+    ],
+)
+def test_scraped_key_value_lines_are_meta_of_their_kind(line: str, kind: str) -> None:
+    by_text = {SCRAPED_FIELDS[s.start : s.end]: s for s in segment(SCRAPED_FIELDS)}
+    assert by_text[line].kind is Kind.META and by_text[line].meta_kind == kind
+
+
+def test_a_dateline_stays_in_the_body_and_a_colon_in_prose_is_no_field() -> None:
+    text = "BRATTLEBORO — The auditor said: the levee is late.\n\nThe mayor's verdict: delays were avoidable."
+    segments = segment(text)
+    assert [s.kind for s in segments] == [Kind.BODY, Kind.BODY]
+    assert field_kind("Headline: x") == "headline" and field_kind("The verdict: late") is None
