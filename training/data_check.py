@@ -11,6 +11,7 @@ from pathlib import Path
 from annotator.corpora.agreement import agreement, load_first_before_adjudication, load_second
 from annotator.corpora.check import check_corpus
 from annotator.corpora.stats import corpus_stats, stats_markdown
+from annotator.corpora.wikinews import check_wikinews
 from annotator.errors import AnnotatorError
 
 START, END = "<!-- stats:start -->", "<!-- stats:end -->"
@@ -26,12 +27,15 @@ def main() -> int:
         "--second", default="data/agreement/second_labels.tsv", help="independent second labels"
     )
     parser.add_argument("--adjudication", default="data/agreement/adjudication.tsv")
+    parser.add_argument("--wikinews", default="data/wikinews", help="the Wikinews corpus folder ('' to skip)")
     args = parser.parse_args()
     try:
         problems, splits = check_corpus(args.source, args.corpus)
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.wikinews:
+        problems += [f"wikinews: {p}" for p in check_wikinews(args.wikinews)]
     for problem in problems:
         print(f"problem: {problem}", file=sys.stderr)
     stats = corpus_stats(splits)

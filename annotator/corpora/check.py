@@ -22,9 +22,13 @@ MIN_TEST_ARTICLES = 80
 
 
 def check_corpus(
-    source_dir: str | Path, corpus_dir: str | Path
+    source_dir: str | Path,
+    corpus_dir: str | Path,
+    minimums: tuple[int, int, int] = (MIN_ARTICLES, MIN_SENTENCES, MIN_TEST_ARTICLES),
 ) -> tuple[list[str], dict[str, list[dict[str, Any]]]]:
-    """All problems found (empty when the corpus is valid), and the loaded splits."""
+    """All problems found (empty when the corpus is valid), and the loaded splits.
+    ``minimums``: articles, body sentences and test articles the corpus must have."""
+    min_articles, min_sentences, min_test = minimums
     problems: list[str] = []
     corpus_dir = Path(corpus_dir)
     splits = {split: load_split(corpus_dir, split) for split in SPLITS}
@@ -48,12 +52,12 @@ def check_corpus(
                 problems.append(f"{split}.jsonl is stale: run `make data` to rebuild it from {source_dir}")
     articles = [a for arts in splits.values() for a in arts]
     n_body = sum(s["kind"] == "body" for a in articles for s in a["sentences"])
-    if len(articles) < MIN_ARTICLES:
-        problems.append(f"only {len(articles)} articles (need {MIN_ARTICLES})")
-    if n_body < MIN_SENTENCES:
-        problems.append(f"only {n_body} body sentences (need {MIN_SENTENCES})")
-    if len(splits["test"]) < MIN_TEST_ARTICLES:
-        problems.append(f"only {len(splits['test'])} test articles (need {MIN_TEST_ARTICLES})")
+    if len(articles) < min_articles:
+        problems.append(f"only {len(articles)} articles (need {min_articles})")
+    if n_body < min_sentences:
+        problems.append(f"only {n_body} body sentences (need {min_sentences})")
+    if len(splits["test"]) < min_test:
+        problems.append(f"only {len(splits['test'])} test articles (need {min_test})")
     for a, b, score in near_duplicates(articles):
         problems.append(f"near-duplicate articles {a} and {b} (5-gram Jaccard {score})")
     return problems, splits

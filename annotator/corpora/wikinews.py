@@ -186,3 +186,23 @@ def verify_batch(draft_path: str | Path, annotated_path: str | Path) -> None:
                 f"{article_id}: words differ at word {k}: draft {' '.join(words[max(0, k - 5) : k + 5])!r} "
                 f"vs annotated {' '.join(other[max(0, k - 5) : k + 5])!r}"
             )
+
+
+MINIMUMS = (400, 7000, 80)
+"""Articles, body sentences and test articles the Wikinews corpus must have (issue 16)."""
+
+
+def check_wikinews(root: str | Path) -> list[str]:
+    """Problems of the Wikinews corpus under ``root`` (``data/wikinews``): the compiled
+    splits as for the bundled corpus (schema, offsets, splits, staleness, near-duplicates,
+    :data:`MINIMUMS`), and every annotated batch against its draft (no word changed)."""
+    from annotator.corpora.check import check_corpus
+
+    root = Path(root)
+    problems, _ = check_corpus(root / "source", root / "corpus", MINIMUMS)
+    for done in sorted((root / "source").glob("batch-*.txt")):
+        try:
+            verify_batch(root / "drafts" / done.name, done)
+        except (CorpusFormatError, OSError) as exc:
+            problems.append(f"{done.name}: {exc}")
+    return problems
