@@ -21,7 +21,14 @@ from dataclasses import dataclass
 
 from annotator.sourcing import quotes
 from annotator.sourcing.cues import find_anonymity_phrases, find_weasels
-from annotator.sourcing.lexicon import ROLE_NOUNS, TITLE_NOUNS
+from annotator.sourcing.lexicon import (
+    FEMALE_PRONOUNS,
+    FEMALE_WORDS,
+    MALE_PRONOUNS,
+    MALE_WORDS,
+    ROLE_NOUNS,
+    TITLE_NOUNS,
+)
 from annotator.sourcing.sources import (
     ANONYMOUS_TYPES,
     ON_RECORD_TYPES,
@@ -155,33 +162,17 @@ def _within_other(mention: Candidate, spans: Sequence[tuple[int, int]]) -> bool:
     )
 
 
-_MALE = frozenset(
-    """he him his himself mr sir lord king prince father brother son husband
-    congressman chairman spokesman businessman""".split()
-)
-_FEMALE = frozenset(
-    """she her hers herself mrs ms miss madam dame lady queen princess mother
-    sister daughter wife congresswoman chairwoman spokeswoman businesswoman""".split()
-)
-
-
 def pronoun_gender(reference: str) -> str | None:
     """ "m" for "he", "f" for "she" (and their other forms), None for any other reference."""
     low = reference.strip().lower()
-    return (
-        "m"
-        if low in ("he", "him", "his", "himself")
-        else "f"
-        if low in ("she", "her", "hers", "herself")
-        else None
-    )
+    return "m" if low in MALE_PRONOUNS else "f" if low in FEMALE_PRONOUNS else None
 
 
 def gender_of(text: str) -> str | None:
     """The gender a source phrase states by a title or kinship word ("Mr Pillai", "the
     spokeswoman"), or None when it states none or both."""
     words = {w.rstrip(".").lower() for w in re.findall(r"[\w.]+", text)}
-    male, female = bool(words & _MALE), bool(words & _FEMALE)
+    male, female = bool(words & MALE_WORDS), bool(words & FEMALE_WORDS)
     return "m" if male and not female else "f" if female and not male else None
 
 

@@ -161,7 +161,18 @@ WEASEL_PHRASES: tuple[str, ...] = (
     "there is speculation", "conventional wisdom", "it could be argued",
 )  # fmt: skip
 
-PERSON_PRONOUNS = frozenset("he she him her his hers himself herself one".split())
+MALE_PRONOUNS = frozenset("he him his himself".split())
+FEMALE_PRONOUNS = frozenset("she her hers herself".split())
+PERSON_PRONOUNS = MALE_PRONOUNS | FEMALE_PRONOUNS | {"one"}
+# Titles and kinship words that state a person's gender ("Mr Pillai", "the spokeswoman").
+MALE_WORDS = MALE_PRONOUNS | frozenset(
+    """mr sir lord king prince father brother son husband congressman chairman spokesman
+    businessman""".split()
+)
+FEMALE_WORDS = FEMALE_PRONOUNS | frozenset(
+    """mrs ms miss madam dame lady queen princess mother sister daughter wife congresswoman
+    chairwoman spokeswoman businesswoman""".split()
+)
 PLURAL_PRONOUNS = frozenset("they them their theirs themselves both those these all".split())
 THING_PRONOUNS = frozenset("it its itself".split())
 RELATIVE_PRONOUNS = frozenset("who whom whose which that".split())
