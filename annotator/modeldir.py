@@ -4,6 +4,9 @@ A trained model is one directory::
 
     network.safetensors    tagger weights (encoder and heads)       SourcingModel.save
     config.json, tokenizer encoder config and tokenizer              SourcingModel.save
+ or adapter.safetensors    only the trained adapter, LayerNorms and heads (fp16), with
+                           the base weights' hash; encoder config and tokenizer are the
+                           base package's (annotator.adapter)
     tagger.json            what the heads mean (labels, BIO tags)   SourcingModel.save
     scorer.json            the fitted calibrator                    SourcingScorer.save
     annotator_config.json  the resolved config: encoder, input length and context,
@@ -24,6 +27,7 @@ from annotator.config import Config
 from annotator.errors import ConfigError, ModelNotFoundError
 
 WEIGHTS_FILE = "network.safetensors"
+ADAPTER_FILE = "adapter.safetensors"
 TAGGER_FILE = "tagger.json"
 SCORER_FILE = "scorer.json"
 CONFIG_FILE = "annotator_config.json"

@@ -127,6 +127,6 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def tiny_train_config(tiny_base: Path, small_corpus: Path) -> Config:
     """A config for seconds-long training runs on the tiny encoder and a corpus slice."""
     return Config(corpus_dir=str(small_corpus)).replace(
-        model={"base_model": str(tiny_base), "max_length": 64},
+        model={"base_model": str(tiny_base), "max_length": 64, "adapter": "none"},
         train={"epochs": 1, "batch_size": 8, "max_train_sentences": 96, "learning_rate": 1e-3},
     )

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from transformers import get_linear_schedule_with_warmup
 
-from annotator import modeldir
+from annotator import adapter, modeldir
 from annotator.config import Config
 from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
@@ -175,14 +175,13 @@ def _optimizer(
     model: SourcingModel, config: Config, total_steps: int
 ) -> tuple[torch.optim.Optimizer, torch.optim.lr_scheduler.LambdaLR]:
     """AdamW with linear warmup and decay over ``total_steps``; biases and LayerNorm
-    weights get no weight decay (the usual recipe for fine-tuning BERT-style encoders)."""
+    weights get no weight decay (the usual recipe for fine-tuning BERT-style encoders);
+    frozen parameters (the base under an adapter) are left out."""
     tc = config.train
+    trained = [(n, p) for n, p in model.network.named_parameters() if p.requires_grad]
     params = [
-        {
-            "params": [p for n, p in model.network.named_parameters() if not _no_decay(n)],
-            "weight_decay": tc.weight_decay,
-        },
-        {"params": [p for n, p in model.network.named_parameters() if _no_decay(n)], "weight_decay": 0.0},
+        {"params": [p for n, p in trained if not _no_decay(n)], "weight_decay": tc.weight_decay},
+        {"params": [p for n, p in trained if _no_decay(n)], "weight_decay": 0.0},
     ]
     optimizer = torch.optim.AdamW(params, lr=tc.learning_rate)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(tc.warmup_ratio * total_steps), total_steps)
@@ -419,9 +418,16 @@ def train(
         model = SourcingModel.from_base(
             config.model.resolved_base_model(), config.model.max_length, config.model.dropout
         )
+        if config.model.adapter == "lora":
+            adapter.add_lora(model.network, config.model)
         if len(seeds) > 1:
             logger.info("run %d of %d, seed %d", len(runs) + 1, len(seeds), run_seed)
         runs.append(fit_tagger(model, data.train, data.dev, config, data.selection, seed=run_seed))
+    if config.model.adapter == "lora":
+        # what ships: the trained parts in fp16 merged into the base, calibrated as saved
+        runs = [
+            (SourcingModel.from_adapter(adapter.trainable_state(m.network), config.model), h) for m, h in runs
+        ]
     model, history = runs[0]
     meta: dict[str, Any] = {"run_seeds": list(seeds), "history": history}
     if len(runs) > 1:
@@ -448,6 +454,10 @@ def _soup(
         for run in runs
     ]
     model, soup = soup_runs(models, best, data.dev, data.selection)
+    if model.adapter is not None:
+        # the mean of merged weights is no low-rank update of the base any more
+        logger.info("a soup of adapter runs is saved as a full model")
+        model.adapter = None
     seeds = [run["seed"] for run in runs]
     record = {
         "seeds": [seeds[i] for i in soup.members],
