@@ -5,24 +5,38 @@
 Annotators turn ``drafts/batch-NN.txt`` into ``source/batch-NN.txt`` (see
 ``data/wikinews/ANNOTATING.md``); the articles of :func:`second_labelled` are
 labelled a second time, independently, into ``agreement/second/``.
+
+    python training/wikinews_drafts.py --wikinews ../shared/wikinews --extend 100
+
+drafts a second draw (``select_more``) after the existing batches and assigns its
+articles to the train split in ``corpus/splits.json``, so dev, calib and test stay
+the articles they were.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 
-from annotator.corpora.wikinews import BATCH, drafts, read_articles, second_labelled, select
+from annotator.corpora.bundled import SPLITS_FILE
+from annotator.corpora.wikinews import BATCH, drafts, read_articles, second_labelled, select, select_more
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wikinews", required=True, help="folder holding articles.jsonl")
     parser.add_argument("--out", default="data/wikinews/drafts")
+    parser.add_argument("--extend", type=int, default=0, help="draft N more articles for train only")
+    parser.add_argument("--splits", default=f"data/wikinews/corpus/{SPLITS_FILE}")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    chosen = select(read_articles(args.wikinews))
+    articles = read_articles(args.wikinews)
+    chosen = select(articles)
+    if args.extend:
+        extend(articles, chosen, args.extend, out, Path(args.splits))
+        return
     items = list(drafts(chosen))
     for k in range(0, len(items), BATCH):
         path = out / f"batch-{k // BATCH + 1:02d}.txt"
@@ -30,6 +44,20 @@ def main() -> None:
     double = second_labelled([a.id for a in chosen])
     (out / "second_labelled.txt").write_text("\n".join(double) + "\n", encoding="utf-8")
     print(f"{len(items)} articles in {-(-len(items) // BATCH)} files; {len(double)} to label twice")
+
+
+def extend(articles: list, chosen: list, n: int, out: Path, splits_path: Path) -> None:
+    """Draft ``n`` more articles after the last batch file; they go to the train split."""
+    splits = json.loads(splits_path.read_text(encoding="utf-8"))
+    more = select_more(articles, [a.id for a in chosen] + list(splits), n)
+    first = len(list(out.glob("batch-*.txt"))) + 1
+    items = list(drafts(more))
+    for k in range(0, len(items), BATCH):
+        path = out / f"batch-{first + k // BATCH:02d}.txt"
+        path.write_text("\n".join(text for _, text in items[k : k + BATCH]), encoding="utf-8")
+    splits.update({a.id: "train" for a in more})
+    splits_path.write_text(json.dumps(dict(sorted(splits.items())), indent=1) + "\n", encoding="utf-8")
+    print(f"{len(items)} more articles in batch-{first:02d}..; all assigned to train in {splits_path}")
 
 
 if __name__ == "__main__":

@@ -113,6 +113,31 @@ def select(articles: Iterable[WikinewsArticle], seed: int = SEED) -> list[Wikine
     return chosen
 
 
+EXTENSION_SEED = 17
+
+
+def select_more(
+    articles: Iterable[WikinewsArticle], taken: Iterable[str], n: int, seed: int = EXTENSION_SEED
+) -> list[WikinewsArticle]:
+    """A second draw of ``n`` articles for training: a seeded random sample (``seed``)
+    of the news articles with attribution wording, of the same lengths as :func:`select`
+    allows, that are not in ``taken``; in a fixed order."""
+    taken = set(taken)
+    pool = sorted(
+        (a for a in articles if a.id not in taken and not NOT_NEWS_TITLE.search(a.title)),
+        key=lambda a: a.id,
+    )
+    pool = [a for a in pool if ATTRIBUTION_WORDING.search(a.text)]
+    rng = random.Random(seed)
+    chosen: list[WikinewsArticle] = []
+    for article in rng.sample(pool, len(pool)):  # a seeded order; lengths checked lazily (segmenting is slow)
+        if len(chosen) == n:
+            break
+        if MIN_BODY <= body_count(clean(article.text)) <= MAX_BODY:
+            chosen.append(article)
+    return chosen
+
+
 def draft(article: WikinewsArticle) -> str:
     """The article as unlabelled markup: a header, then ``? | sentence`` and
     ``M? kind | line`` lines as the segmenter splits it, paragraphs blank-separated."""
