@@ -21,7 +21,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install data data-check train eval test test-slow demo bench lint format clean
+.PHONY: help install data data-check train eval ship test test-slow test-wheel demo bench lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}'
@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q --upgrade pip
 	# the CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build
 	$(VENV)/bin/pip install -q torch==2.13.0
-	$(VENV)/bin/pip install -q -e '.[dev]'
+	$(VENV)/bin/pip install -q -e '.[dev,train]'
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv with torch 2.13.0 (CPU) and the project with dev extras
@@ -48,25 +48,28 @@ data: $(CORPUS) $(WIKINEWS) ## Compile the bundled and Wikinews corpora (*/sourc
 data-check: $(VENV)/.installed ## Validate the corpus: schema, offsets, splits, near-duplicates; regenerate stats
 	$(PY) training/data_check.py --source data/source --corpus data/corpus
 
-$(MODEL_DIR)/network.safetensors: $(CORPUS) $(WIKINEWS) $(CONFIG) | $(VENV)/.installed
-	$(PY) training/fit_model.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
-
-train: $(VENV)/.installed ## Fine-tune and calibrate the model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)
+train: $(VENV)/.installed ## Train and calibrate the adapter model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)
 	$(PY) training/fit_model.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
 eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
 	$(PY) eval/run_eval.py --model $(MODEL_DIR) --wikinews data/wikinews/corpus $(POLNEAR_ARG) --reference $(REFERENCE)
 
+ship: $(VENV)/.installed ## Copy the trained, evaluated adapter model (MODEL_DIR) into annotator/weights, the default model
+	$(PY) training/ship_model.py --model $(MODEL_DIR)
+
 test: $(VENV)/.installed ## Run the fast test suite (tiny random model, no training)
 	@# pytest exits 5 when it collects no tests: that is a failure here, not a pass
 	$(VENV)/bin/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-test-slow: $(VENV)/.installed ## Run the tests that need the trained model
+test-slow: $(VENV)/.installed ## Run the tests that need files outside the checkout (../shared)
 	$(VENV)/bin/pytest -m slow
 
-demo: $(MODEL_DIR)/network.safetensors ## Install, train if no model, annotate the sample article to demo.html
-	$(VENV)/bin/annotator annotate $(SAMPLE) --model $(MODEL_DIR) --format html -o demo.html
-	$(VENV)/bin/annotator annotate $(SAMPLE) --model $(MODEL_DIR) --format text
+test-wheel: $(VENV)/.installed ## Build the wheel, install it in a new venv, annotate from /tmp (minutes)
+	$(VENV)/bin/pytest -m wheel
+
+demo: $(VENV)/.installed ## Install, then annotate the sample article with the shipped model to demo.html (never trains)
+	$(VENV)/bin/annotator annotate $(SAMPLE) --format html -o demo.html
+	$(VENV)/bin/annotator annotate $(SAMPLE) --format text
 	@echo "wrote demo.html"
 
 bench: $(VENV)/.installed ## Throughput, latency, cold start and memory of the full pipeline

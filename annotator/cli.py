@@ -212,6 +212,14 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     return 2 if failures else 0
 
 
+def cmd_info(args: argparse.Namespace) -> int:
+    from annotator.info import format_info, model_info
+
+    info = model_info(args.model, args.backend)
+    sys.stdout.write(json.dumps(info, indent=2) + "\n" if args.json else format_info(info))
+    return 0
+
+
 def _html_name(name: str, used: set[str]) -> str:
     """A file name for one input's page, unique within this run ("a/story.txt" -> "story.html")."""
     base = re.sub(r"[^\w.-]+", "-", Path(name).name).strip("-.") or "article"
@@ -290,12 +298,21 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("-o", "--output", help="output file (a directory for several HTML files)")
     ann.add_argument("--input", help="stream a large JSONL corpus (with --output); resumable")
     ann.add_argument(
-        "--model", default=None, help="model directory (default: $ANNOTATOR_MODEL or models/default)"
+        "--model",
+        default=None,
+        help="model directory, full or adapter (default: $ANNOTATOR_MODEL, else the model shipped in the package)",
     )
     ann.add_argument("--backend", choices=BACKENDS, default=None)
     ann.add_argument("--batch-size", type=_positive_int, default=32)
     ann.add_argument("--no-colour", "--no-color", action="store_true", help="plain text output")
     ann.set_defaults(func=cmd_annotate)
+    info = sub.add_parser(
+        "info", help="the model, its training data and licences, test metrics, backend and CPU"
+    )
+    info.add_argument("--model", default=None, help="model directory (default: as for annotate)")
+    info.add_argument("--backend", choices=BACKENDS, default=None)
+    info.add_argument("--json", action="store_true", help="print JSON")
+    info.set_defaults(func=cmd_info)
     return parser
 
 

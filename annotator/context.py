@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from annotator.config import Config
-from annotator.model import SentenceInput
+from annotator.encoding import SentenceInput
 
 
 def context_settings(config: Config) -> dict[str, int]:

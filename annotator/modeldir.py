@@ -12,6 +12,7 @@ A trained model is one directory::
     annotator_config.json  the resolved config: encoder, input length and context,
                            inference settings (each setting stored here only)
     training.json          provenance: seed, data hashes, versions, history
+    eval.json              test-split metrics, written by `make eval` (with MODEL_CARD.md)
 
 Every module that reads or writes one of these files goes through this one, so a
 file name or a missing-file message is written once.
@@ -23,8 +24,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from annotator.config import Config
+from annotator.config import SHIPPED_MODEL_DIR, Config
 from annotator.errors import ConfigError, ModelNotFoundError
+from annotator.hardware import cpu_info
 
 WEIGHTS_FILE = "network.safetensors"
 ADAPTER_FILE = "adapter.safetensors"
@@ -32,6 +34,8 @@ TAGGER_FILE = "tagger.json"
 SCORER_FILE = "scorer.json"
 CONFIG_FILE = "annotator_config.json"
 TRAINING_FILE = "training.json"
+EVAL_FILE = "eval.json"
+CARD_FILE = "MODEL_CARD.md"
 MODEL_ENV = "ANNOTATOR_MODEL"
 
 
@@ -90,11 +94,46 @@ def write_training(directory: str | Path, meta: dict[str, Any]) -> None:
     write_json(directory, TRAINING_FILE, meta)
 
 
+def check_tagger(directory: str | Path) -> Config:
+    """The config of the trained tagger in ``directory``, after checking that it has
+    weights (full or adapter) and heads that mean what this version's do."""
+    from annotator.encoding import TAGS
+    from annotator.types import LABEL_NAMES
+
+    directory = Path(directory)
+    if not (directory / WEIGHTS_FILE).is_file() and not (directory / ADAPTER_FILE).is_file():
+        raise ModelNotFoundError(
+            f"no trained model in {directory} (neither {WEIGHTS_FILE} nor {ADAPTER_FILE}); "
+            f"run `make train` or point {MODEL_ENV} at a model directory"
+        )
+    meta = read_json(directory, TAGGER_FILE)
+    if tuple(meta.get("tags", ())) != TAGS or tuple(meta.get("labels", ())) != LABEL_NAMES:
+        raise ModelNotFoundError(f"{directory}: model was saved with other labels or tags")
+    return read_config(directory)
+
+
+def tokenizer_dir(directory: str | Path) -> Path:
+    """Where a model's ``tokenizer.json`` is: its own directory, or for an adapter model
+    the base encoder's."""
+    directory = Path(directory)
+    if (directory / WEIGHTS_FILE).is_file() or not (directory / ADAPTER_FILE).is_file():
+        return directory
+    return Path(read_config(directory).model.resolved_base_model())
+
+
+def read_eval(directory: str | Path) -> dict[str, Any]:
+    """The test-split metrics ``make eval`` recorded, or ``{}`` before any evaluation."""
+    return read_json(directory, EVAL_FILE) if (Path(directory) / EVAL_FILE).is_file() else {}
+
+
 def describe(directory: str | Path, backend: str) -> dict[str, Any]:
     """What a result's ``model`` field says about the model that made it."""
     training = read_training(directory)
     return {
         "path": str(directory),
+        "shipped": Path(directory).resolve() == SHIPPED_MODEL_DIR,
+        "adapter": (Path(directory) / ADAPTER_FILE).is_file(),
         "backend": backend,
+        "cpu": cpu_info().to_dict(),
         **{k: training[k] for k in ("name", "created", "git_commit") if k in training},
     }

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import torch
-
 from annotator import modeldir, stages
-from annotator.config import DEFAULT_MODEL_DIR, Config
+from annotator.config import SHIPPED_MODEL_DIR, Config
 from annotator.context import context_settings, sentence_inputs
+from annotator.encoding import SentenceInput
 from annotator.intake import check_text, html_to_text, language_warnings, looks_like_html
-from annotator.model import SentenceInput, SourcingModel, TaggerOutput
+from annotator.runtime import load_tagger, resolve_backend
 from annotator.scoring import Evidence, SourcingScorer
 from annotator.segment import Segment, segment
 from annotator.sourcing.decode import Reading
+from annotator.tagger import Tagger, TaggerOutput
 from annotator.types import LABEL_NAMES, AnnotatedArticle, Kind
 
 logger = logging.getLogger(__name__)
@@ -32,8 +32,8 @@ CHUNK_SENTENCES = 1024  # sentences sent to the model at once: bounds memory on 
 
 
 def default_model_dir() -> Path:
-    """``$ANNOTATOR_MODEL`` if set, else the model ``make train`` writes."""
-    return Path(os.environ.get(modeldir.MODEL_ENV) or DEFAULT_MODEL_DIR)
+    """``$ANNOTATOR_MODEL`` if set, else the model shipped inside the package."""
+    return Path(os.environ.get(modeldir.MODEL_ENV) or SHIPPED_MODEL_DIR)
 
 
 @dataclass
@@ -46,15 +46,24 @@ class _Prepared:
 
 
 class Annotator:
-    """A trained tagger plus calibrated scorer, ready to annotate articles."""
+    """A trained tagger plus calibrated scorer, ready to annotate articles.
+
+    ``Annotator()`` loads the shipped model (or ``$ANNOTATOR_MODEL``), ``Annotator(path)``
+    a model directory; ``backend`` overrides the model's inference backend there.
+    """
 
     def __init__(
         self,
-        model: SourcingModel,
-        scorer: SourcingScorer | None,
+        model: Tagger | str | Path | None = None,
+        scorer: SourcingScorer | None = None,
         config: Config | None = None,
         info: dict[str, Any] | None = None,
+        *,
+        backend: str | None = None,
     ) -> None:
+        if model is None or isinstance(model, str | Path):
+            loaded = type(self).from_dir(model, backend)
+            model, scorer, config, info = loaded.model, loaded.scorer, loaded.config, loaded.info
         self.model = model
         self.scorer = scorer
         self.config = config or Config()
@@ -62,11 +71,12 @@ class Annotator:
 
     @classmethod
     def from_dir(cls, path: str | Path | None = None, backend: str | None = None) -> Annotator:
-        """Load a model directory written by ``make train`` (default: :func:`default_model_dir`)."""
+        """Load a model directory written by ``make train`` or ``make ship`` (default:
+        :func:`default_model_dir`)."""
         directory = modeldir.require(path if path is not None else default_model_dir())
         config = modeldir.read_config(directory)
-        backend = backend or config.inference.backend
-        model = SourcingModel.load(directory, backend=backend)
+        backend = resolve_backend(backend or config.inference.backend)
+        model = load_tagger(directory, backend, config.inference.threads)
         return cls(model, SourcingScorer.load(directory), config, modeldir.describe(directory, backend))
 
     # -- public API -----------------------------------------------------------------
@@ -140,18 +150,13 @@ class Annotator:
 
     def _predict(self, inputs: Sequence[SentenceInput], batch_size: int) -> list[TaggerOutput]:
         """The model's predictions, ``CHUNK_SENTENCES`` at a time, on ``inference.threads``
-        threads (torch's global setting is restored after, so loading or running a model
-        does not change the caller's)."""
-        before = torch.get_num_threads()
-        threads = self.config.inference.threads or before
-        torch.set_num_threads(threads)
-        try:
-            predictions: list[TaggerOutput] = []
+        threads (the backend's setting is restored after, so running a model does not
+        change the caller's)."""
+        predictions: list[TaggerOutput] = []
+        with self.model.threads(self.config.inference.threads):
             for lo in range(0, len(inputs), CHUNK_SENTENCES):
                 predictions.extend(self.model.predict(inputs[lo : lo + CHUNK_SENTENCES], batch_size))
-            return predictions
-        finally:
-            torch.set_num_threads(before)
+        return predictions
 
     def _batch_size(self, batch_size: int | None) -> int:
         """The given batch size, or the configured one."""
@@ -190,7 +195,7 @@ class Annotator:
         claims = stages.decide_labels(outputs, readings, sentences, text)
         resolutions = stages.resolve_speakers(claims, sentences, text)
         scored = stages.score(self.scorer, outputs, claims, resolutions, sentences)
-        warning = stages.cut_warning(sentences, outputs, self.model.max_length)
+        warning = stages.cut_warning(sentences, outputs, self.model.encoder.max_length)
         warnings = [*doc.warnings, *([warning] if warning else [])]
         article = stages.assemble(
             text, doc.segments, doc.body, outputs, claims, resolutions, scored.scores, self.info, warnings
@@ -210,5 +215,5 @@ def load(path: str | Path | None = None, backend: str | None = None) -> Annotato
 
 
 def annotate(text: str, model: str | Path | None = None) -> AnnotatedArticle:
-    """Annotate one article with the trained model (``ANNOTATOR_MODEL`` or ``models/default``)."""
+    """Annotate one article with the shipped model (or ``model``, or ``$ANNOTATOR_MODEL``)."""
     return load(model).annotate(text)

@@ -8,7 +8,12 @@ from importlib import metadata
 
 from annotator.config import REPO_ROOT
 
-PACKAGES = ("annotator", "torch", "transformers", "tokenizers", "scikit-learn", "datasets", "numpy")
+PACKAGES = ("annotator", "torch", "transformers", "tokenizers", "scikit-learn", "datasets", "numpy", "peft")
+DATA_LICENCES = {  # by the corpus names training.json records
+    "bundled": "Apache-2.0 (invented articles written for the project)",
+    "wikinews": "CC BY 2.5 (Wikinews contributors; annotated and segmented by the project)",
+    "polnear_train_silver": "PolNeAR: research use on these machines only; never in a shipped model",
+}
 
 
 def versions() -> dict[str, str]:

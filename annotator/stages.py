@@ -19,13 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from annotator.model import TaggerOutput
 from annotator.profile import build_profile
 from annotator.scoring import Evidence, SourcingScorer, make_evidence
 from annotator.segment import Segment
 from annotator.sourcing.coref import Mention, Resolution, resolve
 from annotator.sourcing.deciding import deciding_source
 from annotator.sourcing.decode import Reading, read
+from annotator.tagger import TaggerOutput
 from annotator.types import LABEL_NAMES, AnnotatedArticle, AnnotatedSentence, Kind, Label, Span
 
 

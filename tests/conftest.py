@@ -27,6 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 hf_logging.set_verbosity_error()  # the tiny encoder has no pooler: no load report in test output
 
+
+@pytest.fixture(scope="session", autouse=True)
+def _onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """ONNX exports made by the tests go to a temporary cache, not the user's."""
+    import os
+
+    os.environ["ANNOTATOR_CACHE"] = str(tmp_path_factory.mktemp("onnx_cache"))
+
+
 WORDS = """the a an of to in and is was for on that with as by at from said says told according
 officials official senior us u.s. he she they it who spoke condition anonymity reporters statement
 minister ministry pentagon court records show report china russia would could will not we our
@@ -77,7 +86,10 @@ def tiny_model_dir(tiny_base: Path, tmp_path_factory: pytest.TempPathFactory) ->
         evidence.append(Evidence(tuple(p), well, "named_person" if p[1] > 0.5 else "unnamed"))
         y.append(int(rng.uniform() < well))
     SourcingScorer().fit(evidence, y).save(directory)
-    config = Config().replace(model={"base_model": str(tiny_base), "max_length": 96})
+    # torch-fp32: the fast invariants run on torch; tests/test_ort.py runs ONNX Runtime
+    config = Config().replace(
+        model={"base_model": str(tiny_base), "max_length": 96}, inference={"backend": "torch-fp32"}
+    )
     (directory / CONFIG_FILE).write_text(json.dumps(config.to_dict()))
     return directory
 
@@ -128,5 +140,6 @@ def tiny_train_config(tiny_base: Path, small_corpus: Path) -> Config:
     """A config for seconds-long training runs on the tiny encoder and a corpus slice."""
     return Config(corpus_dir=str(small_corpus)).replace(
         model={"base_model": str(tiny_base), "max_length": 64, "adapter": "none"},
+        inference={"backend": "torch-fp32"},
         train={"epochs": 1, "batch_size": 8, "max_train_sentences": 96, "learning_rate": 1e-3},
     )

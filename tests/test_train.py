@@ -92,7 +92,7 @@ def test_train_with_polnear_holds_out_selection_articles(tiny_train_config: Conf
 
 def test_every_listed_source_and_cue_is_a_span_target() -> None:
     """PolNeAR lists every attribution's source and cue; all become targets, overlaps dropped."""
-    from annotator.model import TAGS, _bio_tags
+    from annotator.encoding import TAGS, bio_tags
     from annotator.training.train import build_examples
 
     sentence = "Halloran, who said he resigned, told reporters the firm wrote it."
@@ -124,7 +124,7 @@ def test_every_listed_source_and_cue_is_a_span_target() -> None:
     for word in sentence.split(" "):
         offsets.append((pos, pos + len(word.rstrip(","))))
         pos += len(word) + 1
-    tags = [TAGS[t] for t in _bio_tags(offsets, [True] * len(offsets), example.spans)]
+    tags = [TAGS[t] for t in bio_tags(offsets, [True] * len(offsets), example.spans)]
     assert tags[:6] == ["B-source", "B-source", "B-cue", "O", "O", "B-cue"]
     assert tags[6] == "I-cue"
 

@@ -9,6 +9,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from annotator import modeldir
+from annotator.provenance import DATA_LICENCES
+
 TARGETS = {
     "bundled_macro_f1": 0.93,
     "bundled_ece": 0.03,
@@ -378,12 +381,42 @@ def write_report(metrics: dict[str, Any], out_dir: Path, model_dir: Path | None 
             plot_confusion(metrics, out_dir / f"{prefix}confusion_matrix.png", corpus)
             plot_reliability(metrics, out_dir / f"{prefix}reliability.png", corpus)
     if model_dir is not None:
+        licences = "; ".join(
+            f"{name}: {DATA_LICENCES.get(name, 'unknown')}" for name in metrics.get("corpora", {})
+        )
         card = (
             f"# Model card: {metrics['model_name']}\n\n"
             "A MiniLM-based sentence tagger (anonymous / on_record / reporter, with source, cue and "
             "anonymity-reason spans) and a logistic calibrator for the sourcing score. Intended for checking "
             "news copy and for research on sourcing; labels are suggestions for a human reader, not verdicts.\n\n"
+            f"Training data and licences: {licences}\n\n"
             f"Versions: {json.dumps(metrics.get('versions', {}))}\n\n"
             f"Data hashes: {json.dumps(metrics.get('data_hashes', {}))}\n\n" + markdown.split("\n", 1)[1]
         )
-        (model_dir / "MODEL_CARD.md").write_text(card)
+        (model_dir / modeldir.CARD_FILE).write_text(card)
+        modeldir.write_json(model_dir, modeldir.EVAL_FILE, test_summary(metrics))
+
+
+def test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The headline test numbers of each evaluated split, for ``annotator info`` and
+    the shipped model (``eval.json``)."""
+    splits: dict[str, Any] = {}
+    for corpus in ("bundled", "wikinews"):
+        result = metrics.get(corpus)
+        if result:
+            model, score = result["model"], result["score"]
+            splits[f"{corpus}/test"] = {
+                "body_sentences": result["body_sentences"],
+                "macro_f1": model["macro_f1"],
+                "macro_f1_ci95": model["macro_f1_ci95"],
+                "attributed_f1": model["attributed_f1"],
+                "ece": score["ece"],
+            }
+    hand = (metrics.get("polnear") or {}).get("hand_sample")
+    if hand:
+        splits["polnear/dev_hand_sample"] = {
+            "body_sentences": hand["n"],
+            "macro_f1": hand["model"]["macro_f1"],
+            "macro_f1_ci95": hand["model"]["macro_f1_ci95"],
+        }
+    return {"created": metrics.get("created"), "git_commit": metrics.get("git_commit"), "splits": splits}

@@ -29,10 +29,11 @@ from annotator import adapter, modeldir
 from annotator.config import Config
 from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
+from annotator.encoding import IGNORE, SentenceInput
 from annotator.errors import ModelNotFoundError, SoupError
-from annotator.model import IGNORE, SentenceInput, SourcingModel
+from annotator.model import SourcingModel
 from annotator.pipeline import Annotator
-from annotator.provenance import git_commit, versions
+from annotator.provenance import DATA_LICENCES, git_commit, versions
 from annotator.scoring import SourcingScorer
 from annotator.sourcing.runs import overlaps
 from annotator.training.align import align
@@ -349,7 +350,11 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
     train_articles = load_split(corpus, "train")
     train_examples = build_examples(train_articles, context)
     corpora: dict[str, dict[str, Any]] = {
-        "bundled": {"articles": len(train_articles), "sentences": len(train_examples)}
+        "bundled": {
+            "articles": len(train_articles),
+            "sentences": len(train_examples),
+            "licence": DATA_LICENCES["bundled"],
+        }
     }
     selection_examples: list[Example] = []
     if polnear_dir is not None:
@@ -384,7 +389,7 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
         train_examples = train_examples + extra
         dev_articles = dev_articles + load_split(wikinews, "dev")
         calib_articles = calib_articles + load_split(wikinews, "calib")
-        corpora["wikinews"] = {"sentences": len(extra), "licence": "CC BY 2.5 (Wikinews contributors)"}
+        corpora["wikinews"] = {"sentences": len(extra), "licence": DATA_LICENCES["wikinews"]}
     if config.train.max_train_sentences:
         train_examples = train_examples[: config.train.max_train_sentences]
     return TrainingData(

@@ -1,0 +1,161 @@
+"""The ONNX Runtime backend: the tagger exported once, run without torch.
+
+The first load of a model on a machine exports its network to ONNX (which needs
+torch, once) and, for ``onnx-int8``, quantizes it: weights of the encoder's linear
+layers to int8 per output channel, the task heads left in fp32. Both files are cached
+under :func:`cache_root`, keyed by the model's weights, the base encoder's file and
+this module's export version, so a retrained model or a new base is exported again.
+Every later load reads the cached graph and never imports torch: that and the
+lighter runtime are most of what makes the cold start short.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from annotator import modeldir, tagger
+from annotator.adapter import base_weights
+from annotator.encoding import INPUT_NAMES, Encoder, SentenceInput
+from annotator.errors import ModelNotFoundError
+from annotator.tagger import TaggerOutput
+
+logger = logging.getLogger(__name__)
+
+EXPORT_VERSION = "1"  # bump when the exported graph or the quantization changes
+OUTPUT_NAMES = ("label_logits", "strength_logit", "tag_logits")
+CACHE_ENV = "ANNOTATOR_CACHE"
+ORT_BACKENDS = ("onnx-fp32", "onnx-int8")
+
+
+def cache_root() -> Path:
+    """``$ANNOTATOR_CACHE``, else ``$XDG_CACHE_HOME/annotator``, else ``~/.cache/annotator``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "annotator"
+
+
+def model_key(directory: Path) -> str:
+    """What the exported graph depends on: the model's weights (their bytes), the base
+    encoder's weights file (path, size and time: hashing 90 MB at every start would
+    cost more than the start itself) and the export version."""
+    digest = hashlib.sha256(EXPORT_VERSION.encode())
+    adapter_file = directory / modeldir.ADAPTER_FILE
+    if (directory / modeldir.WEIGHTS_FILE).is_file():
+        stat = (directory / modeldir.WEIGHTS_FILE).stat()
+        digest.update(
+            f"{(directory / modeldir.WEIGHTS_FILE).resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()
+        )
+    else:
+        digest.update(adapter_file.read_bytes())
+        base = base_weights(modeldir.read_config(directory).model.resolved_base_model())
+        stat = base.stat()
+        digest.update(f"{base.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:24]
+
+
+class OrtTagger:
+    """A model exported to ONNX, run by ONNX Runtime on the CPU."""
+
+    def __init__(self, session: object, encoder: Encoder, backend: str) -> None:
+        self.session = session
+        self.encoder = encoder
+        self.backend = backend
+
+    @classmethod
+    def load(cls, directory: str | Path, backend: str = "onnx-fp32", threads: int = 0) -> OrtTagger:
+        """Load (exporting on first use) the model in ``directory`` on ``backend``;
+        ``threads`` fixes the session's intra-op threads (0: ONNX Runtime's default)."""
+        import onnxruntime as ort
+
+        if backend not in ORT_BACKENDS:
+            raise ValueError(f"ONNX Runtime runs {', '.join(ORT_BACKENDS)}, not {backend!r}")
+        directory = Path(directory)
+        config = modeldir.check_tagger(directory).model
+        path = cache_root() / model_key(directory) / f"{backend}.onnx"
+        if not path.is_file():
+            export(directory, path.parent)
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+        try:
+            session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelNotFoundError(
+                f"cannot load the exported model {path} ({exc}); delete it to export again"
+            ) from None
+        return cls(session, Encoder.from_dir(modeldir.tokenizer_dir(directory), config.max_length), backend)
+
+    def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[TaggerOutput]:
+        """As :meth:`annotator.model.SourcingModel.predict`, on ONNX Runtime."""
+        return tagger.predict(self.encoder, self._run, items, batch_size)
+
+    def _run(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        outputs = self.session.run(list(OUTPUT_NAMES), {k: batch[k] for k in INPUT_NAMES})  # type: ignore[attr-defined]
+        return outputs[0], outputs[1], outputs[2]
+
+    @contextlib.contextmanager
+    def threads(self, n: int) -> Iterator[None]:
+        """The session's threads are fixed when it is created (``load(threads=...)``)."""
+        yield
+
+
+def export(directory: Path, out_dir: Path) -> None:
+    """Export the model in ``directory`` to ``out_dir/onnx-fp32.onnx`` and quantize it to
+    ``out_dir/onnx-int8.onnx``; written under temporary names, then renamed, so a
+    reader never sees half a file."""
+    import torch
+
+    from annotator.model import SourcingModel
+
+    logger.info("exporting %s to ONNX in %s (once per model)", directory, out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model = SourcingModel.load(directory, backend="torch-fp32")
+    batch = model.collate(
+        model.encode([SentenceInput("Officials said the talks would resume.", "Before.", "After.")])
+    )
+    fp32 = out_dir / f"onnx-fp32.{os.getpid()}.tmp"
+    dynamic = {name: {0: "batch", 1: "sequence"} for name in (*INPUT_NAMES, "tag_logits")}
+    dynamic.update({"label_logits": {0: "batch"}, "strength_logit": {0: "batch"}})
+    with torch.inference_mode():
+        torch.onnx.export(
+            model.network,
+            tuple(batch[k] for k in INPUT_NAMES),
+            str(fp32),
+            input_names=list(INPUT_NAMES),
+            output_names=list(OUTPUT_NAMES),
+            dynamic_axes=dynamic,
+            opset_version=17,
+            dynamo=False,
+        )
+    int8 = out_dir / f"onnx-int8.{os.getpid()}.tmp"
+    quantize(fp32, int8)
+    int8.replace(out_dir / "onnx-int8.onnx")
+    fp32.replace(out_dir / "onnx-fp32.onnx")
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 quantization of the encoder's matrix products, per output channel;
+    the three heads stay fp32 (their few weights decide the labels and the score)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    graph = onnx.load(str(source)).graph
+    heads = [node.name for node in graph.node if "_head" in node.name]
+    quantize_dynamic(
+        str(source),
+        str(target),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul", "Gemm"],
+        nodes_to_exclude=heads,
+    )

@@ -1,0 +1,37 @@
+"""Which backend runs the model here, and loading the model on it.
+
+``auto`` (the default) picks from what the CPU can do (``annotator.hardware``) and what
+``make bench`` measured: bf16 only where the CPU has it natively (Intel AMX: about 3x
+fp32 there; emulated elsewhere and several times slower), otherwise ONNX Runtime with
+int8 weights, which keeps the test-split labels and the score's calibration (see
+``eval/reports/bench.json``). An explicit backend always wins.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from annotator.hardware import CpuInfo, cpu_info
+from annotator.tagger import Tagger
+
+AUTO = "auto"
+
+
+def resolve_backend(backend: str, cpu: CpuInfo | None = None) -> str:
+    """The concrete backend ``backend`` means on ``cpu`` (default: this machine's)."""
+    if backend != AUTO:
+        return backend
+    cpu = cpu or cpu_info()
+    return "torch-bf16" if cpu.amx else "onnx-int8"
+
+
+def load_tagger(directory: str | Path, backend: str, threads: int = 0) -> Tagger:
+    """The model in ``directory`` on ``backend`` (already resolved); torch is imported
+    only for the torch backends."""
+    if backend.startswith("onnx-"):
+        from annotator.ort import OrtTagger
+
+        return OrtTagger.load(directory, backend, threads)
+    from annotator.model import SourcingModel
+
+    return SourcingModel.load(directory, backend=backend)
