@@ -17,10 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from annotator.corpora.bundled import SPLITS_FILE
-from annotator.corpora.wikinews import BATCH, drafts, read_articles, second_labelled, select, select_more
+from annotator.corpora.wikinews import (
+    BATCH,
+    article_words,
+    drafts,
+    notice_table,
+    read_articles,
+    second_labelled,
+    select,
+    select_more,
+)
 
 
 def main() -> None:
@@ -29,11 +39,17 @@ def main() -> None:
     parser.add_argument("--out", default="data/wikinews/drafts")
     parser.add_argument("--extend", type=int, default=0, help="draft N more articles for train only")
     parser.add_argument("--splits", default=f"data/wikinews/corpus/{SPLITS_FILE}")
+    parser.add_argument(
+        "--notice", default=None, help="rewrite the attribution table of this NOTICE.md for the annotated ids"
+    )
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     articles = read_articles(args.wikinews)
     chosen = select(articles)
+    if args.notice:
+        write_notice(articles, Path(args.notice), Path(args.out).parent / "source")
+        return
     if args.extend:
         extend(articles, chosen, args.extend, out, Path(args.splits))
         return
@@ -44,6 +60,18 @@ def main() -> None:
     double = second_labelled([a.id for a in chosen])
     (out / "second_labelled.txt").write_text("\n".join(double) + "\n", encoding="utf-8")
     print(f"{len(items)} articles in {-(-len(items) // BATCH)} files; {len(double)} to label twice")
+
+
+def write_notice(articles: list, notice: Path, source: Path) -> None:
+    """Regenerate the article table (and the counts) of ``notice`` for the ids in ``source``."""
+    ids = list(article_words("\n".join(p.read_text(encoding="utf-8") for p in sorted(source.glob("batch-*.txt")))))
+    table, public = notice_table(articles, ids)
+    text = notice.read_text(encoding="utf-8")
+    head = text[: text.index("| id | title | date | URL |")]
+    head = re.sub(r"\(\d+ of the \d+ below\)", f"({public} of the {len(ids)} below)", head)
+    head = re.sub(r"\n\d+ articles, by id", f"\n{len(ids)} articles, by id", head)
+    notice.write_text(head + table, encoding="utf-8")
+    print(f"{notice}: {len(ids)} articles, {public} in the public domain")
 
 
 def extend(articles: list, chosen: list, n: int, out: Path, splits_path: Path) -> None:

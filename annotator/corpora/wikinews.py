@@ -213,6 +213,22 @@ def verify_batch(draft_path: str | Path, annotated_path: str | Path) -> None:
             )
 
 
+PUBLIC_DOMAIN_BEFORE = "2005-09-25"  # Wikinews articles published earlier are in the public domain
+
+
+def notice_table(articles: Iterable[WikinewsArticle], ids: Iterable[str]) -> tuple[str, int]:
+    """The attribution table of ``NOTICE.md`` (id, title, date, URL) for ``ids``, sorted by
+    id, and how many of them are in the public domain."""
+    by_id = {a.id: a for a in articles}
+    chosen = [by_id[i] for i in sorted(ids)]
+    rows = ["| id | title | date | URL |", "|---|---|---|---|"]
+    for a in chosen:
+        title = a.title.replace("|", "/")
+        rows.append(f"| {a.id} | {title} | {a.date or 'unknown'} | {a.url or ''} |")
+    public = sum(bool(a.date) and a.date < PUBLIC_DOMAIN_BEFORE for a in chosen)
+    return "\n".join(rows) + "\n", public
+
+
 MINIMUMS = (400, 7000, 80)
 """Articles, body sentences and test articles the Wikinews corpus must have (issue 16)."""
 
