@@ -12,6 +12,7 @@ import torch
 from annotator import adapter, modeldir
 from annotator.cli import main
 from annotator.config import Config
+from annotator.encoding import SentenceInput
 from annotator.errors import ModelNotFoundError
 from annotator.info import model_info
 from annotator.model import SourcingModel
@@ -78,9 +79,7 @@ def test_merged_network_computes_what_the_adapted_one_did(lora_config: Config) -
         assert torch.allclose(w, g, atol=1e-4), (w - g).abs().max()
 
 
-def _sentence():
-    from annotator.model import SentenceInput
-
+def _sentence() -> SentenceInput:
     return SentenceInput("Officials said the talks would resume.", "Before that", "after this")
 
 

@@ -64,7 +64,9 @@ def main() -> None:
 
 def write_notice(articles: list, notice: Path, source: Path) -> None:
     """Regenerate the article table (and the counts) of ``notice`` for the ids in ``source``."""
-    ids = list(article_words("\n".join(p.read_text(encoding="utf-8") for p in sorted(source.glob("batch-*.txt")))))
+    ids = list(
+        article_words("\n".join(p.read_text(encoding="utf-8") for p in sorted(source.glob("batch-*.txt"))))
+    )
     table, public = notice_table(articles, ids)
     text = notice.read_text(encoding="utf-8")
     head = text[: text.index("| id | title | date | URL |")]

@@ -345,7 +345,9 @@ def evaluate_model(
         "soup": training.get("soup"),  # None for a single fine-tuning run
         "corpora": training.get("corpora", {}),
         "versions": versions(),
-        "data_hashes": file_hashes(corpus_dir),
+        "data_hashes": file_hashes(corpus_dir),  # what was evaluated
+        "training_data_hashes": training.get("data_hashes", {}),  # what the model was trained on
+        "backend": annotator.info.get("backend"),
         "bundled": evaluate_bundled(annotator, test_articles, train_articles, n_boot),
     }
     if wikinews_dir:

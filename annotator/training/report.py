@@ -420,3 +420,37 @@ def test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
             "macro_f1_ci95": hand["model"]["macro_f1_ci95"],
         }
     return {"created": metrics.get("created"), "git_commit": metrics.get("git_commit"), "splits": splits}
+
+
+def side_by_side(adapter: dict[str, Any], full: dict[str, Any], tolerance: float = 0.01) -> str:
+    """Markdown: the adapter model against a full fine-tune of the same recipe on every test
+    split both reports have (macro-F1 and ECE, and whether the adapter is within
+    ``tolerance`` of the full model on each)."""
+    a_splits, f_splits = test_summary(adapter)["splits"], test_summary(full)["splits"]
+    lines = [
+        f"# Adapter ({adapter['model_name']}) vs full fine-tune ({full['model_name']})",
+        "",
+        "| test split | sentences | macro-F1 adapter | macro-F1 full | Δ | ECE adapter | ECE full | Δ | within "
+        f"{tolerance} |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for split in a_splits:
+        if split not in f_splits:
+            continue
+        a, f = a_splits[split], f_splits[split]
+        d_f1 = a["macro_f1"] - f["macro_f1"]
+        ece_a, ece_f = a.get("ece"), f.get("ece")
+        d_ece = None if ece_a is None or ece_f is None else ece_a - ece_f
+        ok = d_f1 >= -tolerance and (d_ece is None or d_ece <= tolerance)
+        lines.append(
+            f"| {split} | {a['body_sentences']} | {_f(a['macro_f1'])} | {_f(f['macro_f1'])} | {d_f1:+.3f} | "
+            f"{_f(ece_a)} | {_f(ece_f)} | {'' if d_ece is None else f'{d_ece:+.3f}'} | {'yes' if ok else 'NO'} |"
+        )
+    same = adapter.get("training_data_hashes") == full.get("training_data_hashes")
+    lines += [
+        "",
+        f"Trained on the same data (training data hashes equal): {'yes' if same else 'no'}; "
+        f"backends: adapter {adapter.get('backend', '?')}, full {full.get('backend', '?')}.",
+        "",
+    ]
+    return "\n".join(lines)
