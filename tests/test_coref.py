@@ -44,6 +44,21 @@ def test_he_said_resolves_to_a_speaker_named_five_paragraphs_back() -> None:
     assert res[-1].speaker == 0
 
 
+def test_a_speaker_introduced_without_an_attribution_is_found() -> None:
+    """The person is named with a role in a sentence that quotes no one; "she said" three
+    paragraphs later refers to her (not to "Council members", nor to "On Monday")."""
+    text, mentions = _article(
+        [
+            ("Maria Lopez, the city's finance director, presented the budget on Monday.", None, "reporter"),
+            ("The plan cuts spending on roads by a tenth.", None, "reporter"),
+            ("On Monday, Council members will vote on it.", None, "reporter"),
+            ("“We cannot keep borrowing to pay for repairs,” she said.", "she", "anonymous"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert res[-1].resolved == "Maria Lopez" and res[-1].label == "on_record"
+
+
 def test_an_unnamed_antecedent_keeps_the_continuation_anonymous() -> None:
     text, mentions = _article(
         [

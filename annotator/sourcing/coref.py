@@ -26,8 +26,13 @@ from annotator.sourcing.lexicon import (
     FEMALE_WORDS,
     MALE_PRONOUNS,
     MALE_WORDS,
+    MONTHS,
+    PLACES,
+    PREPOSITIONS,
     ROLE_NOUNS,
+    SUBORDINATORS,
     TITLE_NOUNS,
+    WEEKDAYS,
 )
 from annotator.sourcing.sources import (
     ANONYMOUS_TYPES,
@@ -47,6 +52,14 @@ _HONORIFIC_NAME = re.compile(
 )
 _LOOK_BACK = 200  # characters before a role noun that its appositive name may take
 _NAME = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,3}"
+_PERSON_HEADS = "|".join(
+    sorted({w for w in ROLE_NOUNS | TITLE_NOUNS if not w.endswith("s")}, key=len, reverse=True)
+)
+# a person introduced in running text by an appositive role or title: "Maria Lopez, the city's
+# finance director," / "Jan Novak, a spokesman for ..." (whoever later says "she said")
+_APPOSITIVE_PERSON = re.compile(
+    rf"({_NAME}),\s+(?:a|an|the|[A-Z][\w]*['’]s?)\s+(?:[\w'’-]+\s+){{0,5}}?(?:{_PERSON_HEADS})\b"
+)
 
 
 @dataclass(frozen=True)
@@ -110,10 +123,22 @@ def compatible(reference: str, candidate: Candidate) -> bool:
 
 
 def person_mentions(text: str, sources: Iterable[Candidate]) -> list[Candidate]:
-    """People named in running text: "Mr. X", and the surnames of named sources, which
+    """People named in running text: "Mr. X", a name with an appositive role or title
+    ("Maria Lopez, the city's finance director"), and the surnames of named sources, which
     stand for that source (its full name and sentence)."""
     found = {(m.start(), m.end()): Candidate(m.start(), m.end(), m.group(0), SourceType.NAMED_PERSON)
              for m in _HONORIFIC_NAME.finditer(text)}  # fmt: skip
+    for m in _APPOSITIVE_PERSON.finditer(text):
+        name = m.group(1)
+        words = {w.lower().strip(".,") for w in name.split()}
+        if (
+            len(words) > 1
+            and not words & (PREPOSITIONS | SUBORDINATORS | WEEKDAYS | MONTHS | PLACES)
+            and classify_source(name) is SourceType.NAMED_PERSON
+        ):
+            found.setdefault(
+                (m.start(1), m.end(1)), Candidate(m.start(1), m.end(1), name, SourceType.NAMED_PERSON)
+            )
     surnames: dict[str, Candidate] = {}
     for c in sources:
         last = surname(c.text) if c.stype is SourceType.NAMED_PERSON else None
