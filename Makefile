@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q --upgrade pip
 	# the CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build
 	$(VENV)/bin/pip install -q torch==2.13.0
-	$(VENV)/bin/pip install -q -e '.[dev,train]'
+	$(VENV)/bin/pip install -q -e '.[dev,train,serve]'
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv with torch 2.13.0 (CPU) and the project with dev extras

@@ -220,6 +220,20 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from annotator.serve import ServeSettings, serve
+
+    logging.getLogger("annotator").setLevel(logging.INFO)
+    settings = ServeSettings(
+        max_body_bytes=int(args.max_body_mb * 1024 * 1024),
+        max_batch_items=args.max_batch_items,
+        queue_size=args.queue_size,
+        timeout_s=args.timeout,
+    )
+    serve(args.model, args.backend, args.host, args.port, settings)
+    return 0
+
+
 def _html_name(name: str, used: set[str]) -> str:
     """A file name for one input's page, unique within this run ("a/story.txt" -> "story.html")."""
     base = re.sub(r"[^\w.-]+", "-", Path(name).name).strip("-.") or "article"
@@ -313,6 +327,18 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--backend", choices=BACKENDS, default=None)
     info.add_argument("--json", action="store_true", help="print JSON")
     info.set_defaults(func=cmd_info)
+    srv = sub.add_parser("serve", help="a web page and a JSON API for annotating articles")
+    srv.add_argument("--host", default="127.0.0.1", help="address to bind (default: localhost only)")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--model", default=None, help="model directory (default: as for annotate)")
+    srv.add_argument("--backend", choices=BACKENDS, default=None)
+    srv.add_argument("--max-body-mb", type=float, default=5.0, help="largest request body (MB)")
+    srv.add_argument(
+        "--max-batch-items", type=_positive_int, default=64, help="items a batch request may hold"
+    )
+    srv.add_argument("--queue-size", type=_positive_int, default=64, help="articles waiting before 503")
+    srv.add_argument("--timeout", type=float, default=30.0, help="seconds a request may take before 504")
+    srv.set_defaults(func=cmd_serve)
     return parser
 
 
