@@ -158,4 +158,5 @@ def quantize(source: Path, target: Path) -> None:
         weight_type=QuantType.QInt8,
         op_types_to_quantize=["MatMul", "Gemm"],
         nodes_to_exclude=heads,
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused ops lack inferred types
     )

@@ -1,6 +1,6 @@
 """Put an adapter model's report beside a full fine-tune's (issue 17: no accuracy given up).
 
-    python eval/compare_models.py eval/reports/default/metrics.json eval/reports/full/metrics.json
+python eval/compare_models.py eval/reports/default/metrics.json eval/reports/full/metrics.json
 """
 
 from __future__ import annotations

@@ -114,6 +114,7 @@ def test_ship_copies_an_evaluated_adapter_model_and_refuses_others(
     modeldir.write_json(evaluated, modeldir.EVAL_FILE, {"splits": {}})
     size = ship(evaluated, tmp_path / "weights")
     assert 0 < size <= MAX_BYTES
+    assert modeldir.read_config(tmp_path / "weights").inference.backend == "auto"  # each CPU picks
     assert Annotator(tmp_path / "weights").annotate("Police said two people were hurt.").sentences
     with pytest.raises(ShipError, match="lacks"):
         ship(tiny_model_dir, tmp_path / "weights")  # a full fine-tune
