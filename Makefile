@@ -23,7 +23,7 @@ export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
 .DEFAULT_GOAL := help
-.PHONY: help install data data-check train eval ship test test-slow test-wheel demo bench lint format clean
+.PHONY: help install data data-check train eval ship test test-slow test-wheel demo bench load lint format clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  \033[36m%-11s\033[0m %s\n", $$1, $$2}'
@@ -35,6 +35,8 @@ $(VENV)/.installed: pyproject.toml
 	# the CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build
 	$(VENV)/bin/pip install -q torch==2.13.0
 	$(VENV)/bin/pip install -q -e '.[dev,train,serve]'
+	@# Debian's Chromium for the browser test (Playwright drives it; no browser download)
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } || echo "note: no chromium; tests/test_browser.py will skip"
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv with torch 2.13.0 (CPU) and the project with dev extras
@@ -76,6 +78,9 @@ demo: $(VENV)/.installed ## Install, then annotate the sample article with the s
 
 bench: $(VENV)/.installed ## Every backend's speed and accuracy on real and bundled articles, cold start, memory (BENCH_MODEL=...)
 	$(PY) eval/run_bench.py --model $(BENCH_MODEL) --out eval/reports/bench.json
+
+load: $(VENV)/.installed ## Load-test annotator serve: 8 clients for 60 s on loopback -> eval/reports/load.json
+	$(PY) eval/load_test.py --clients 8 --seconds 60
 
 lint: $(VENV)/.installed ## ruff lint and format check
 	$(VENV)/bin/ruff check annotator training eval tests

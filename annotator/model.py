@@ -30,6 +30,7 @@ from annotator.errors import ModelNotFoundError
 from annotator.tagger import TaggerOutput
 from annotator.types import LABEL_NAMES
 
+FULL_FILES = (modeldir.WEIGHTS_FILE, "config.json", "tokenizer.json", "tokenizer_config.json")
 TORCH_BACKENDS: tuple[str, ...] = tuple(b for b in BACKENDS if b.startswith("torch-"))
 
 __all__ = ["IGNORE", "TAGS", "SentenceInput", "SourcingModel", "TaggerNetwork", "TaggerOutput"]
@@ -156,6 +157,10 @@ class SourcingModel:
         and context are the config's (``annotator.modeldir``)."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
+        # a directory holds one model: the files of the other kind (an earlier model) go
+        stale = FULL_FILES if self.adapter is not None else (modeldir.ADAPTER_FILE,)
+        for name in stale:
+            (directory / name).unlink(missing_ok=True)
         if self.adapter is not None:
             save_file(
                 dict(self.adapter.parts),

@@ -101,6 +101,11 @@ def check_tagger(directory: str | Path) -> Config:
     from annotator.types import LABEL_NAMES
 
     directory = Path(directory)
+    if (directory / WEIGHTS_FILE).is_file() and (directory / ADAPTER_FILE).is_file():
+        raise ModelNotFoundError(
+            f"{directory} holds both a full model ({WEIGHTS_FILE}) and an adapter ({ADAPTER_FILE}); "
+            "one of them is left from an earlier model: delete it, or retrain into an empty directory"
+        )
     if not (directory / WEIGHTS_FILE).is_file() and not (directory / ADAPTER_FILE).is_file():
         raise ModelNotFoundError(
             f"no trained model in {directory} (neither {WEIGHTS_FILE} nor {ADAPTER_FILE}); "

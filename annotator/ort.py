@@ -151,12 +151,16 @@ def quantize(source: Path, target: Path) -> None:
 
     graph = onnx.load(str(source)).graph
     heads = [node.name for node in graph.node if "_head" in node.name]
-    quantize_dynamic(
-        str(source),
-        str(target),
-        per_channel=True,
-        weight_type=QuantType.QInt8,
-        op_types_to_quantize=["MatMul", "Gemm"],
-        nodes_to_exclude=heads,
-        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused ops lack inferred types
-    )
+    logging.disable(logging.INFO)  # the quantizer logs a line per tensor to the root logger
+    try:
+        quantize_dynamic(
+            str(source),
+            str(target),
+            per_channel=True,
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul", "Gemm"],
+            nodes_to_exclude=heads,
+            extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused ops lack inferred types
+        )
+    finally:
+        logging.disable(logging.NOTSET)

@@ -134,3 +134,17 @@ def test_info_names_model_data_licences_and_cpu(lora_dir: Path, capsys: pytest.C
     assert json.loads(capsys.readouterr().out)["base_model"] == info["base_model"]
     assert main(["info", "--model", str(lora_dir)]) == 0
     assert "licence Apache-2.0" in capsys.readouterr().out
+
+
+def test_a_model_directory_holds_one_model(lora_dir: Path, tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Training an adapter into a directory that held a full model removes the full model's
+    files (it would otherwise be loaded instead), and a directory with both is refused."""
+    mixed = tmp_path / "mixed"
+    shutil.copytree(tiny_model_dir, mixed)
+    for name in (modeldir.ADAPTER_FILE, modeldir.TAGGER_FILE, modeldir.SCORER_FILE, modeldir.CONFIG_FILE):
+        shutil.copyfile(lora_dir / name, mixed / name)
+    with pytest.raises(ModelNotFoundError, match="holds both"):
+        Annotator(mixed)
+    SourcingModel.load(lora_dir).save(mixed)
+    assert not (mixed / modeldir.WEIGHTS_FILE).exists() and not (mixed / "tokenizer.json").exists()
+    assert Annotator(mixed).model.adapter is not None
