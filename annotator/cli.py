@@ -230,7 +230,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         queue_size=args.queue_size,
         timeout_s=args.timeout,
     )
-    serve(args.model, args.backend, args.host, args.port, settings)
+    serve(args.model, args.backend, args.host, args.port, settings, args.workers)
     return 0
 
 
@@ -338,6 +338,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     srv.add_argument("--queue-size", type=_positive_int, default=64, help="articles waiting before 503")
     srv.add_argument("--timeout", type=float, default=30.0, help="seconds a request may take before 504")
+    srv.add_argument("--workers", type=_positive_int, default=1, help="processes, each with its own model")
     srv.set_defaults(func=cmd_serve)
     return parser
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
+import os
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -440,15 +442,38 @@ OPENAPI: dict[str, Any] = {
 }
 
 
+_SETTINGS_ENV = "ANNOTATOR_SERVE_SETTINGS"  # how worker processes receive the settings
+
+
 def serve(
     annotator_path: str | None = None,
     backend: str | None = None,
     host: str = "127.0.0.1",
     port: int = 8000,
     settings: ServeSettings | None = None,
+    workers: int = 1,
 ) -> None:
-    """Load the model once and serve it with uvicorn until interrupted."""
+    """Load the model once per worker process and serve it with uvicorn until interrupted.
+
+    With one worker (the default on 2 cores) one process holds the model; with more,
+    uvicorn starts that many processes, each with its own model and batcher."""
     import uvicorn
 
-    annotator = Annotator(annotator_path, backend=backend)
-    uvicorn.run(create_app(annotator, settings), host=host, port=port, log_level="info", access_log=False)
+    settings = settings or ServeSettings()
+    if workers == 1:
+        annotator = Annotator(annotator_path, backend=backend)
+        uvicorn.run(create_app(annotator, settings), host=host, port=port, log_level="info", access_log=False)
+        return
+    os.environ[_SETTINGS_ENV] = json.dumps(
+        {"model": annotator_path, "backend": backend, "settings": dataclasses.asdict(settings)}
+    )
+    uvicorn.run(
+        "annotator.serve:app_from_env", factory=True, host=host, port=port, workers=workers, log_level="info"
+    )
+
+
+def app_from_env() -> Starlette:
+    """The app of one worker process (``serve(workers=N)``), configured by the parent."""
+    config = json.loads(os.environ[_SETTINGS_ENV])
+    annotator = Annotator(config["model"], backend=config["backend"])
+    return create_app(annotator, ServeSettings(**config["settings"]))
