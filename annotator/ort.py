@@ -15,6 +15,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -126,7 +127,10 @@ def export(directory: Path, out_dir: Path) -> None:
     fp32 = out_dir / f"onnx-fp32.{os.getpid()}.tmp"
     dynamic = {name: {0: "batch", 1: "sequence"} for name in (*INPUT_NAMES, "tag_logits")}
     dynamic.update({"label_logits": {0: "batch"}, "strength_logit": {0: "batch"}})
-    with torch.inference_mode():
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter(
+            "ignore"
+        )  # tracer notes about shapes it treats as constants: not the user's concern
         torch.onnx.export(
             model.network,
             tuple(batch[k] for k in INPUT_NAMES),
@@ -154,7 +158,7 @@ def quantize(source: Path, target: Path) -> None:
 
     graph = onnx.load(str(source)).graph
     kept_fp32 = [node.name for node in graph.node if "_head" in node.name or "/attention/" in node.name]
-    logging.disable(logging.INFO)  # the quantizer logs a line per tensor to the root logger
+    logging.disable(logging.WARNING)  # the quantizer logs a line per tensor (and advice) to the root logger
     try:
         quantize_dynamic(
             str(source),
