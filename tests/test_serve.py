@@ -137,7 +137,9 @@ def test_concurrent_clients_share_one_model(server: str) -> None:
 def test_several_worker_processes(tiny_model_dir: Path) -> None:
     proc, url = _start(tiny_model_dir, "--workers", "2")
     try:
-        r = httpx.post(url + "/v1/annotate", json={"text": "Officials said the talks would resume."}, timeout=60)
+        r = httpx.post(
+            url + "/v1/annotate", json={"text": "Officials said the talks would resume."}, timeout=60
+        )
         assert r.status_code == 200 and r.json()["sentences"]
     finally:
         proc.terminate()
