@@ -100,11 +100,15 @@ class Batcher:
         while True:
             batch = [await self.queue.get()]
             deadline = loop.time() + self.settings.batch_wait_s
+            # get_nowait and short sleeps, not wait_for(queue.get()): a get cancelled by
+            # its timeout just as an item arrives can drop that item on Python 3.11
             while len(batch) < self.settings.max_batch:
                 try:
-                    batch.append(await asyncio.wait_for(self.queue.get(), max(0.0, deadline - loop.time())))
-                except TimeoutError:
-                    break
+                    batch.append(self.queue.get_nowait())
+                except asyncio.QueueEmpty:
+                    if loop.time() >= deadline:
+                        break
+                    await asyncio.sleep(min(0.001, deadline - loop.time()))
             batch = [(t, f) for t, f in batch if not f.cancelled()]
             if not batch:
                 continue
