@@ -171,6 +171,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         return _stream(annotator, args)
     items = list(_inputs(args.files))
     fmt = args.format
+    if fmt in ("label-studio", "brat"):
+        return _write_for_correction(annotator, items, args)
     if fmt == "json" and len(items) > 1:
         fmt = "jsonl"
     out_path = Path(args.output) if args.output else None
@@ -210,6 +212,70 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     return 2 if failures else 0
+
+
+def _write_for_correction(
+    annotator: Any, items: list[tuple[str, str | InputError]], args: argparse.Namespace
+) -> int:
+    """``--format label-studio`` (one JSON list of tasks) or ``brat`` (NAME.txt and NAME.ann
+    per input, with annotation.conf, in the ``-o`` directory)."""
+    from annotator import interchange
+
+    out_path = Path(args.output) if args.output else None
+    if args.format == "brat" and out_path is None:
+        print("error: --format brat needs -o DIRECTORY", file=sys.stderr)
+        return 2
+    tasks, used, failures = [], set(), 0
+    for name, result in _annotated(annotator, iter(items), args.batch_size):
+        if isinstance(result, InputError):
+            failures += 1
+            print(f"error: {result}", file=sys.stderr)
+            continue
+        if args.format == "label-studio":
+            tasks.append(interchange.to_label_studio(result, name))
+            continue
+        out_path.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+        stem = _html_name(name, used).removesuffix(".html")
+        text, ann = interchange.to_brat(result)
+        (out_path / f"{stem}.txt").write_text(text, encoding="utf-8")  # type: ignore[operator]
+        (out_path / f"{stem}.ann").write_text(ann, encoding="utf-8")  # type: ignore[operator]
+    if args.format == "brat":
+        (out_path / "annotation.conf").write_text(interchange.BRAT_CONF, encoding="utf-8")  # type: ignore[operator]
+    else:
+        payload = json.dumps(tasks, ensure_ascii=False, indent=1) + "\n"
+        if out_path is None:
+            sys.stdout.write(payload)
+        else:
+            out_path.write_text(payload, encoding="utf-8")
+    return 2 if failures else 0
+
+
+def cmd_import_labels(args: argparse.Namespace) -> int:
+    """A Label Studio export (JSON list of tasks) as corpus JSONL records."""
+    from annotator import interchange
+
+    try:
+        tasks = json.loads(Path(args.export).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"error: {args.export}: not a readable Label Studio JSON export ({exc})", file=sys.stderr)
+        return 2
+    if not isinstance(tasks, list):
+        print(f"error: {args.export}: expected a JSON list of tasks", file=sys.stderr)
+        return 2
+    records = [{**interchange.from_label_studio(t), **_record_defaults(args)} for t in tasks]
+    out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    print(f"{len(records)} articles imported", file=sys.stderr)
+    return 0
+
+
+def _record_defaults(args: argparse.Namespace) -> dict[str, str]:
+    return {"domain": args.domain, "style": args.style, "country": args.country}
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -308,7 +374,13 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument(
         "files", nargs="*", help="input files, '-' for stdin; .jsonl files give one article per record"
     )
-    ann.add_argument("--format", "-f", choices=("text", "json", "jsonl", "html"), default="text")
+    ann.add_argument(
+        "--format",
+        "-f",
+        choices=("text", "json", "jsonl", "html", "label-studio", "brat"),
+        default="text",
+        help="label-studio: pre-annotated tasks to correct; brat: .txt + .ann standoff (with -o DIR)",
+    )
     ann.add_argument("-o", "--output", help="output file (a directory for several HTML files)")
     ann.add_argument("--input", help="stream a large JSONL corpus (with --output); resumable")
     ann.add_argument(
@@ -320,6 +392,13 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--batch-size", type=_positive_int, default=32)
     ann.add_argument("--no-colour", "--no-color", action="store_true", help="plain text output")
     ann.set_defaults(func=cmd_annotate)
+    imp = sub.add_parser("import-labels", help="a corrected Label Studio export -> corpus JSONL records")
+    imp.add_argument("export", help="Label Studio JSON export of tasks made by --format label-studio")
+    imp.add_argument("-o", "--output", help="JSONL file (default: stdout)")
+    imp.add_argument("--domain", default="politics", help="domain of every imported article")
+    imp.add_argument("--style", default="wire")
+    imp.add_argument("--country", default="INT")
+    imp.set_defaults(func=cmd_import_labels)
     info = sub.add_parser(
         "info", help="the model, its training data and licences, test metrics, backend and CPU"
     )
