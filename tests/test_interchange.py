@@ -73,7 +73,7 @@ def test_a_correction_wins_over_the_prediction(article: AnnotatedArticle) -> Non
 
 
 def test_bad_exports_are_named() -> None:
-    with pytest.raises(InputError, match="no data.text"):
+    with pytest.raises(InputError, match=r"no data\.text"):
         interchange.from_label_studio({"data": {}})
     bad = {"data": {"text": "Prices rose."}, "predictions": [{"result": [
         {"id": "s0", "from_name": "sentence", "value": {"start": 0, "end": 99, "labels": ["reporter"]}}
