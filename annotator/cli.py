@@ -250,6 +250,19 @@ def _write_for_correction(
     return 2 if failures else 0
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from annotator.render import render_report
+    from annotator.report import build_report, read_records, write_csv
+
+    articles, errors = read_records(args.run, args.meta)
+    report = build_report(articles, errors, args.by)
+    Path(args.output).write_text(render_report(report, args.html_dir), encoding="utf-8")
+    if args.csv:
+        write_csv(report, args.csv)
+    print(f"wrote {args.output} ({report.articles} articles)", file=sys.stderr)
+    return 0
+
+
 def cmd_import_labels(args: argparse.Namespace) -> int:
     """A Label Studio export (JSON list of tasks) as corpus JSONL records."""
     from annotator import interchange
@@ -392,6 +405,18 @@ def build_parser() -> argparse.ArgumentParser:
     ann.add_argument("--batch-size", type=_positive_int, default=32)
     ann.add_argument("--no-colour", "--no-color", action="store_true", help="plain text output")
     ann.set_defaults(func=cmd_annotate)
+    rep = sub.add_parser(
+        "report", help="an HTML dashboard of a corpus run (annotate --input ... --output OUT.jsonl)"
+    )
+    rep.add_argument("run", help="the JSONL a corpus run wrote")
+    rep.add_argument("-o", "--output", required=True, help="report.html")
+    rep.add_argument("--meta", help="the input JSONL, for metadata fields (joined by id)")
+    rep.add_argument(
+        "--by", action="append", default=[], help="group by a metadata field, or month / week of 'date'"
+    )
+    rep.add_argument("--csv", help="also write the aggregate tables as CSV into this directory")
+    rep.add_argument("--html-dir", help="link the listed articles to DIR/<id>.html")
+    rep.set_defaults(func=cmd_report)
     imp = sub.add_parser("import-labels", help="a corrected Label Studio export -> corpus JSONL records")
     imp.add_argument("export", help="Label Studio JSON export of tasks made by --format label-studio")
     imp.add_argument("-o", "--output", help="JSONL file (default: stdout)")

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from annotator.types import LABEL_NAMES, AnnotatedArticle, AnnotatedSentence, Kind
+
+if TYPE_CHECKING:
+    from annotator.report import CorpusReport, Share
 
 LABEL_TITLES = {"anonymous": "Anonymous source", "on_record": "On the record", "reporter": "Reporter's voice"}
 
@@ -185,4 +189,87 @@ def render_html(article: AnnotatedArticle, title: str | None = None) -> str:
         f"<footer>annotator · model {_e(model)} · schema {_e(article.schema_version)} · "
         "score = calibrated probability that the sentence is well sourced (strength ≥ 2)</footer>"
         "</div></body></html>\n"
+    )
+
+
+REPORT_CSS = """
+body { margin: 0; background: #fafaf9; color: #1c1917; font: 15px/1.5 system-ui, sans-serif; }
+main { max-width: 64rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
+h1 { font-size: 1.5rem; margin: 0 0 .3rem; } h2 { font-size: 1.1rem; margin: 1.6rem 0 .5rem; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+th, td { text-align: left; padding: 3px 8px 3px 0; border-bottom: 1px solid #e7e5e4; vertical-align: top; }
+td.n { text-align: right; } .muted { color: #78716c; } svg { max-width: 100%; height: auto; }
+.cards { display: flex; flex-wrap: wrap; gap: .8rem; } .card { background: #fff; border: 1px solid #e7e5e4; border-radius: 8px; padding: .6rem .9rem; }
+.card b { display: block; font-size: 1.3rem; }
+"""
+
+
+def _pct(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def _share_rows(shares: Sequence[Share]) -> str:
+    rows = []
+    for s in shares:
+        cells = "".join(
+            f'<td class="n">{_pct(s.shares[k])} <span class="muted">[{_pct(s.intervals[k][0])}, '
+            f"{_pct(s.intervals[k][1])}]</span></td>"
+            for k in LABEL_NAMES
+        )
+        rows.append(
+            f'<tr><td>{_e(s.group)}</td><td class="n">{s.articles}</td><td class="n">{s.sentences}</td>{cells}</tr>'
+        )
+    head = "".join(f'<th class="n">{_e(LABEL_TITLES[k])}</th>' for k in LABEL_NAMES)
+    return f'<table><tr><th></th><th class="n">articles</th><th class="n">sentences</th>{head}</tr>{"".join(rows)}</table>'
+
+
+def _counts(title: str, items: Sequence[tuple[str, int]]) -> str:
+    if not items:
+        return f"<h2>{_e(title)}</h2><p class='muted'>none</p>"
+    rows = "".join(f'<tr><td>{_e(k)}</td><td class="n">{n}</td></tr>' for k, n in items)
+    return f"<h2>{_e(title)}</h2><table>{rows}</table>"
+
+
+def render_report(report: CorpusReport, html_dir: str | None = None) -> str:
+    """A corpus report (``annotator.report.CorpusReport``) as one self-contained page:
+    tables, inline SVG charts (matplotlib, text drawn as shapes), every data string escaped."""
+    o = report.overall
+    cards = "".join(
+        f'<div class="card">{_e(LABEL_TITLES[k])}<b>{_pct(o.shares[k])}</b>'
+        f'<span class="muted">95% [{_pct(o.intervals[k][0])}, {_pct(o.intervals[k][1])}]</span></div>'
+        for k in LABEL_NAMES
+    )
+    cards += f'<div class="card">Lead anonymous share<b>{_pct(report.lead_anonymous_share)}</b><span class="muted">first three body sentences</span></div>'
+    parts = [
+        f"<h1>Sourcing across {report.articles} articles</h1>",
+        f'<p class="muted">{o.sentences} body sentences; {report.errors} records with errors left out. '
+        "Intervals: 95%, bootstrap over articles.</p>",
+        f'<div class="cards">{cards}</div>',
+    ]
+    for name, shares in report.by.items():
+        parts.append(f"<h2>By {_e(name)}</h2>{report.charts.get(f'by_{name}', '')}{_share_rows(shares)}")
+    if "scores" in report.charts:
+        parts.append(f"<h2>Sourcing scores</h2>{report.charts['scores']}")
+    parts.append(_counts("Most frequent named sources", report.named_sources))
+    parts.append(_counts("Most frequent unnamed sources", report.unnamed_sources))
+    parts.append(_counts("Reasons given for anonymity", report.reasons))
+    rows = []
+    for a in report.most_anonymous:
+        label = _e(a["title"] or a["id"])
+        link = (
+            f'<a href="{_e(html_dir.rstrip("/") + "/" + a["id"] + ".html")}">{label}</a>'
+            if html_dir
+            else label
+        )
+        rows.append(
+            f'<tr><td>{link}</td><td class="n">{_pct(a["share"])}</td><td class="n">{a["n_body"]}</td></tr>'
+        )
+    parts.append(
+        "<h2>Articles with the most anonymous sourcing</h2><table><tr><th>article</th>"
+        f'<th class="n">anonymous</th><th class="n">sentences</th></tr>{"".join(rows)}</table>'
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>annotator report</title><style>{REPORT_CSS}</style></head><body><main>{''.join(parts)}</main></body></html>\n"
     )
