@@ -34,7 +34,7 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q --upgrade pip
 	# the CPU build of torch first: an unpinned torch would pull a multi-GB CUDA build
 	$(VENV)/bin/pip install -q torch==2.13.0
-	$(VENV)/bin/pip install -q -e '.[dev,train,serve]'
+	$(VENV)/bin/pip install -q -e '.[dev,train,serve,scale,report]'
 	@# Debian's Chromium for the browser test (Playwright drives it; no browser download)
 	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } || echo "note: no chromium; tests/test_browser.py will skip"
 	touch $@

@@ -18,7 +18,7 @@ from typing import IO, Any
 
 from annotator.config import BACKENDS
 from annotator.errors import AnnotatorError, InputError
-from annotator.intake import check_text, decode_bytes, read_file
+from annotator.intake import NO_TEXT, check_text, decode_bytes, read_file
 from annotator.types import AnnotatedArticle, Kind
 
 logger = logging.getLogger("annotator.cli")
@@ -109,7 +109,7 @@ def _jsonl_records(path: Path, skip: set[str] | None = None) -> Iterator[tuple[s
                 continue
             text = record.get("text") if isinstance(record, dict) else None
             if not isinstance(text, str):
-                yield rid, InputError(f"{path}:{lineno}: record has no 'text' string field")
+                yield rid, InputError(NO_TEXT.format(rid=rid))
                 continue
             yield rid, text
 
@@ -162,6 +162,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if not args.files and not args.input:
         print("error: give FILE..., '-' for stdin, or --input corpus.jsonl", file=sys.stderr)
         return 2
+    if args.ray:
+        return _ray_run(args)
     try:
         annotator = Annotator.from_dir(args.model, backend=args.backend)
     except AnnotatorError as exc:
@@ -291,6 +293,30 @@ def _record_defaults(args: argparse.Namespace) -> dict[str, str]:
     return {"domain": args.domain, "style": args.style, "country": args.country}
 
 
+def _ray_run(args: argparse.Namespace) -> int:
+    """--input 'corpus/*.jsonl' --output out/ --ray: the same pipeline on a Ray cluster."""
+    if not args.input or not args.output:
+        print(
+            "error: --ray needs --input FILES (JSONL or Parquet, a glob) and --output DIRECTORY",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        import ray
+
+        from annotator import scale
+    except ImportError:
+        print("error: --ray needs Ray Data: pip install 'annotator[scale]'", file=sys.stderr)
+        return 2
+    ray.init(address=args.address, ignore_reinit_error=True, log_to_driver=False)
+    written = scale.run(
+        args.input, args.output, args.output_format, args.model, args.backend,
+        args.concurrency, args.batch_size, args.cpus_per_worker,
+    )  # fmt: skip
+    print(f"wrote {written} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     from annotator.info import format_info, model_info
 
@@ -402,6 +428,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="model directory, full or adapter (default: $ANNOTATOR_MODEL, else the model shipped in the package)",
     )
     ann.add_argument("--backend", choices=BACKENDS, default=None)
+    ann.add_argument("--ray", action="store_true", help="run --input on Ray Data (--output is a directory)")
+    ann.add_argument(
+        "--address", default=None, help="Ray cluster: auto, ray://host:10001 (default: start a local one)"
+    )
+    ann.add_argument(
+        "--concurrency", type=_positive_int, default=1, help="Ray workers, each with its own model"
+    )
+    ann.add_argument("--cpus-per-worker", type=float, default=1.0)
+    ann.add_argument("--output-format", choices=("parquet", "jsonl"), default="parquet", help="with --ray")
     ann.add_argument("--batch-size", type=_positive_int, default=32)
     ann.add_argument("--no-colour", "--no-color", action="store_true", help="plain text output")
     ann.set_defaults(func=cmd_annotate)

@@ -35,6 +35,10 @@ _VOID = {"br", "hr", "img", "meta", "link", "input", "source", "wbr", "col", "ar
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+NO_TEXT = "record {rid}: no 'text' string field"
+"""The error of a corpus record without text: one wording for every path (CLI, Ray)."""
+
+
 def check_text(text: object) -> str:
     """The text itself if it can be annotated, else an :class:`InputError` saying why."""
     if not isinstance(text, str):
