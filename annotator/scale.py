@@ -135,12 +135,14 @@ def annotate_dataset(
     """``ds`` (a ``ray.data.Dataset`` of records with ``id`` and ``text``) annotated: a
     dataset of :data:`SCHEMA` rows, one per record; ``concurrency`` actors, each holding
     one model and using ``num_cpus`` CPUs."""
+    from ray.data import ActorPoolStrategy
+
     return ds.map_batches(
         AnnotateBatch,
         fn_constructor_kwargs={"model": model, "backend": backend, "batch_size": batch_size},
         batch_size=batch_size,
         batch_format="pyarrow",
-        concurrency=concurrency,
+        compute=ActorPoolStrategy(size=concurrency),
         num_cpus=num_cpus,
     )
 
