@@ -59,20 +59,18 @@ def test_ray_gives_the_single_process_results(
 ) -> None:
     from annotator import scale
 
+    def run(out: Path, fmt: str) -> int:
+        """The Ray path: two actors of half a CPU each (reads need a CPU too), batches of 8."""
+        return scale.run(
+            str(records), out, fmt, str(tiny_model_dir), concurrency=2, batch_size=8, num_cpus=0.5
+        )
+
     single = tmp_path / "single.jsonl"
     main(["annotate", "--input", str(records), "--output", str(single), "--model", str(tiny_model_dir)])
     expected = _by_id(single.read_text(encoding="utf-8").splitlines())
     assert len(expected) == 50 and sum("error" in r for r in expected.values()) == 3
 
-    written = scale.run(
-        str(records),
-        tmp_path / "jsonl",
-        "jsonl",
-        str(tiny_model_dir),
-        concurrency=2,
-        batch_size=8,
-        num_cpus=0.5,
-    )
+    written = run(tmp_path / "jsonl", "jsonl")
     assert written == 50
     lines = [
         line
@@ -81,18 +79,7 @@ def test_ray_gives_the_single_process_results(
     ]
     assert _same(_by_id(lines), expected) == []  # field by field
 
-    assert (
-        scale.run(
-            str(records),
-            tmp_path / "pq",
-            "parquet",
-            str(tiny_model_dir),
-            concurrency=2,
-            batch_size=8,
-            num_cpus=0.5,
-        )
-        == 50
-    )
+    assert run(tmp_path / "pq", "parquet") == 50
     table = pq.read_table(tmp_path / "pq")
     assert table.num_rows == 50 and set(table.column_names) >= {
         "id",
@@ -108,16 +95,5 @@ def test_ray_gives_the_single_process_results(
     assert [s["start"] for s in some["sentences"]] == [s["start"] for s in expected[some["id"]]["sentences"]]
 
     # an interrupted job resumes: a rerun on the same output writes nothing new
-    assert (
-        scale.run(
-            str(records),
-            tmp_path / "pq",
-            "parquet",
-            str(tiny_model_dir),
-            concurrency=2,
-            batch_size=8,
-            num_cpus=0.5,
-        )
-        == 0
-    )
+    assert run(tmp_path / "pq", "parquet") == 0
     assert pq.read_table(tmp_path / "pq").num_rows == 50
