@@ -39,7 +39,7 @@ $(VENV)/.installed: pyproject.toml
 	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } || echo "note: no chromium; tests/test_browser.py will skip"
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv with torch 2.13.0 (CPU) and the project with dev extras
+install: $(VENV)/.installed ## Create .venv with torch 2.13.0 (CPU), the project with its dev, train, serve, scale and report extras, and Debian's chromium
 
 $(CORPUS) &: $(wildcard data/source/*.txt) annotator/corpora/source.py annotator/corpora/bundled.py | $(VENV)/.installed
 	$(PY) training/build_corpus.py --source data/source --out data/corpus
@@ -61,7 +61,7 @@ eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR
 ship: $(VENV)/.installed ## Copy the trained, evaluated adapter model (MODEL_DIR) into annotator/weights, the default model
 	$(PY) training/ship_model.py --model $(MODEL_DIR)
 
-test: $(VENV)/.installed ## Run the fast test suite (tiny random model, no training)
+test: $(VENV)/.installed ## Run the fast test suite (the shipped model's behaviour, a tiny random model's invariants; no training)
 	@# pytest exits 5 when it collects no tests: that is a failure here, not a pass
 	$(VENV)/bin/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
