@@ -188,9 +188,7 @@ class SourcingModel:
         and base encoder from the model's config); never touches the network."""
         directory = Path(directory)
         config = modeldir.check_tagger(directory).model
-        if (directory / modeldir.ADAPTER_FILE).is_file() and not (
-            directory / modeldir.WEIGHTS_FILE
-        ).is_file():
+        if modeldir.is_adapter(directory):
             parts, base_sha256 = _read_adapter(directory / modeldir.ADAPTER_FILE)
             return cls.from_adapter(parts, config, backend, base_sha256)
         try:

@@ -117,12 +117,17 @@ def check_tagger(directory: str | Path) -> Config:
     return read_config(directory)
 
 
+def is_adapter(directory: str | Path) -> bool:
+    """Whether ``directory`` holds an adapter model (the trained parts only), not a full one."""
+    directory = Path(directory)
+    return (directory / ADAPTER_FILE).is_file() and not (directory / WEIGHTS_FILE).is_file()
+
+
 def tokenizer_dir(directory: str | Path) -> Path:
     """Where a model's ``tokenizer.json`` is: its own directory, or for an adapter model
     the base encoder's."""
-    directory = Path(directory)
-    if (directory / WEIGHTS_FILE).is_file() or not (directory / ADAPTER_FILE).is_file():
-        return directory
+    if not is_adapter(directory):
+        return Path(directory)
     return Path(read_config(directory).model.resolved_base_model())
 
 
@@ -137,7 +142,7 @@ def describe(directory: str | Path, backend: str) -> dict[str, Any]:
     return {
         "path": str(directory),
         "shipped": Path(directory).resolve() == SHIPPED_MODEL_DIR,
-        "adapter": (Path(directory) / ADAPTER_FILE).is_file(),
+        "adapter": is_adapter(directory),
         "backend": backend,
         "cpu": cpu_info().to_dict(),
         **{k: training[k] for k in ("name", "created", "git_commit") if k in training},

@@ -44,21 +44,18 @@ def cache_root() -> Path:
 
 
 def model_key(directory: Path) -> str:
-    """What the exported graph depends on: the model's weights (their bytes), the base
-    encoder's weights file (path, size and time: hashing 90 MB at every start would
-    cost more than the start itself) and the export version."""
+    """What the exported graph depends on: an adapter's bytes and the base encoder's
+    weights file, or a full model's weights file, and the export version. A 90 MB weights
+    file is known by its path, size and time: hashing it at every start would cost more
+    than the start itself."""
     digest = hashlib.sha256(EXPORT_VERSION.encode())
-    adapter_file = directory / modeldir.ADAPTER_FILE
-    if (directory / modeldir.WEIGHTS_FILE).is_file():
-        stat = (directory / modeldir.WEIGHTS_FILE).stat()
-        digest.update(
-            f"{(directory / modeldir.WEIGHTS_FILE).resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()
-        )
+    if modeldir.is_adapter(directory):
+        digest.update((directory / modeldir.ADAPTER_FILE).read_bytes())
+        weights = base_weights(modeldir.read_config(directory).model.resolved_base_model())
     else:
-        digest.update(adapter_file.read_bytes())
-        base = base_weights(modeldir.read_config(directory).model.resolved_base_model())
-        stat = base.stat()
-        digest.update(f"{base.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        weights = directory / modeldir.WEIGHTS_FILE
+    stat = weights.stat()
+    digest.update(f"{weights.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return digest.hexdigest()[:24]
 
 

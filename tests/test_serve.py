@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,13 +13,11 @@ import pytest
 from annotator.training.load import start_server
 
 
-def _start(model: Path, *options: str) -> tuple[subprocess.Popen[bytes], str]:
-    return start_server(model, None, *options)
-
-
 @pytest.fixture(scope="module")
 def server(tiny_model_dir: Path) -> Iterator[str]:
-    proc, url = _start(tiny_model_dir, "--max-body-mb", "0.05", "--max-batch-items", "4", "--queue-size", "8")
+    proc, url = start_server(
+        tiny_model_dir, None, "--max-body-mb", "0.05", "--max-batch-items", "4", "--queue-size", "8"
+    )
     yield url
     proc.terminate()
     proc.wait(timeout=10)
@@ -112,7 +109,7 @@ def test_limits_of_batches_routes_and_queue(server: str, tiny_model_dir: Path) -
     assert httpx.post(server + "/v1/annotate/batch", json={"items": []}).status_code == 422
     assert httpx.get(server + "/nope").json() == {"error": "Not Found"}
     assert httpx.get(server + "/v1/annotate").status_code == 405
-    proc, url = _start(tiny_model_dir, "--queue-size", "1", "--timeout", "0.000001")
+    proc, url = start_server(tiny_model_dir, None, "--queue-size", "1", "--timeout", "0.000001")
     try:
         busy = httpx.post(url + "/v1/annotate/batch", json={"items": [{"text": "a."}, {"text": "b."}]})
         assert busy.status_code == 503 and busy.headers["retry-after"] == "1"
@@ -135,7 +132,7 @@ def test_concurrent_clients_share_one_model(server: str) -> None:
 
 
 def test_several_worker_processes(tiny_model_dir: Path) -> None:
-    proc, url = _start(tiny_model_dir, "--workers", "2")
+    proc, url = start_server(tiny_model_dir, None, "--workers", "2")
     try:
         r = httpx.post(
             url + "/v1/annotate", json={"text": "Officials said the talks would resume."}, timeout=60
