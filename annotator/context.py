@@ -35,6 +35,8 @@ def sentence_inputs(
     The context keeps at most the last ``words_before`` words before the
     sentence and the first ``words_after`` after it: the words next to the
     sentence carry most of what it needs, and shorter inputs make the model faster.
+    Each input after the first ``follows`` the one before it, so a window packing
+    (``model.packing``) reads them together.
     """
     pieces = [text[a:b] for a, b in body]
     inputs = []
@@ -45,5 +47,5 @@ def sentence_inputs(
             before = " ".join(before.split()[-words_before:]) if words_before else ""
         if words_after is not None:
             after = " ".join(after.split()[:words_after])
-        inputs.append(SentenceInput(piece, before, after))
+        inputs.append(SentenceInput(piece, before, after, follows=i > 0))
     return inputs

@@ -1,10 +1,10 @@
 """The torch backend: the tagger network, its training-time construction and its files.
 
-One shared encoder reads the target sentence (segment A) with its neighbours
-(segment B) and feeds three heads: the sourcing label (anonymous / on_record /
+One shared encoder reads the sentences to label (one, or a window of several:
+``annotator.encoding``) with their neighbours as context and feeds three heads: the sourcing label (anonymous / on_record /
 reporter), a "well sourced" head (strength >= 2, raw evidence for the
 calibrator) and a BIO token tagger for the source, cue and anonymity-reason
-spans inside the target sentence. Text becomes input in ``annotator.encoding``
+spans inside each sentence read. Text becomes input in ``annotator.encoding``
 and output becomes probabilities in ``annotator.tagger``, for every backend.
 """
 
@@ -54,20 +54,18 @@ class TaggerNetwork(nn.Module):
         self,
         input_ids: torch.Tensor,
         attention_mask: torch.Tensor,
-        token_type_ids: torch.Tensor | None = None,
+        token_type_ids: torch.Tensor,
+        pool: torch.Tensor,
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-        kwargs = {"input_ids": input_ids, "attention_mask": attention_mask}
-        if token_type_ids is not None:
-            kwargs["token_type_ids"] = token_type_ids
-        hidden = self.encoder(**kwargs).last_hidden_state
+        """Label logits (batch, slots, labels), the strength logit (batch, slots) and tag
+        logits (batch, tokens, tags). ``pool`` (batch, slots, tokens) weighs the encoder's
+        output into one vector per sentence read: the mean of its tokens plus a marker
+        token (``[CLS]`` for a sentence read alone), robust for small encoders."""
+        hidden = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+        ).last_hidden_state
         hidden = self.dropout(hidden)
-        # Mean over the target sentence's tokens (segment A) plus [CLS]: robust for small encoders.
-        if token_type_ids is not None:
-            target = (attention_mask * (1 - token_type_ids)).unsqueeze(-1).to(hidden.dtype)
-        else:
-            target = attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * target).sum(1) / target.sum(1).clamp(min=1.0)
-        pooled = pooled + hidden[:, 0]
+        pooled = torch.matmul(pool.to(hidden.dtype), hidden)
         return self.label_head(pooled), self.strength_head(pooled).squeeze(-1), self.tag_head(hidden)
 
 
@@ -107,10 +105,12 @@ class SourcingModel:
 
     # -- construction and persistence -------------------------------------------------
     @classmethod
-    def from_base(cls, base_model: str, max_length: int = 128, dropout: float = 0.1) -> SourcingModel:
+    def from_base(
+        cls, base_model: str, max_length: int = 128, dropout: float = 0.1, packing: str = "sentence"
+    ) -> SourcingModel:
         """A fresh tagger on a pretrained encoder (a local directory), for training."""
         encoder = AutoModel.from_pretrained(base_model, add_pooling_layer=False)
-        model = cls(TaggerNetwork(encoder, dropout), Encoder.from_dir(base_model, max_length))
+        model = cls(TaggerNetwork(encoder, dropout), Encoder.from_dir(base_model, max_length, packing))
         model.base_dir = Path(base_model)
         return model
 
@@ -145,7 +145,7 @@ class SourcingModel:
             raise ModelNotFoundError(f"the base encoder in {base} lacks weights: {missing[:3]}")
         adapter.merge(network, parts, config.lora_scaling)
         network.eval()
-        model = cls(network, Encoder.from_dir(base, config.max_length), backend)
+        model = cls(network, Encoder.from_dir(base, config.max_length, config.packing), backend)
         model.adapter = adapter.Adapter(dict(parts), base_sha256)
         model.base_dir = Path(base)
         return model
@@ -192,7 +192,7 @@ class SourcingModel:
             parts, base_sha256 = _read_adapter(directory / modeldir.ADAPTER_FILE)
             return cls.from_adapter(parts, config, backend, base_sha256)
         try:
-            encoder = Encoder.from_dir(directory, config.max_length)
+            encoder = Encoder.from_dir(directory, config.max_length, config.packing)
             with _skip_weight_init():  # the weights come from the file: no random init
                 bert = AutoModel.from_config(AutoConfig.from_pretrained(directory), add_pooling_layer=False)
                 network = TaggerNetwork(bert)

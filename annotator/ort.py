@@ -29,7 +29,7 @@ from annotator.tagger import TaggerOutput
 
 logger = logging.getLogger(__name__)
 
-EXPORT_VERSION = "2"  # bump when the exported graph or the quantization changes
+EXPORT_VERSION = "3"  # bump when the exported graph or the quantization changes
 OUTPUT_NAMES = ("label_logits", "strength_logit", "tag_logits")
 CACHE_ENV = "ANNOTATOR_CACHE"
 ORT_BACKENDS = ("onnx-fp32", "onnx-int8")
@@ -91,7 +91,11 @@ class OrtTagger:
             raise ModelNotFoundError(
                 f"cannot load the exported model {path} ({exc}); delete it to export again"
             ) from None
-        return cls(session, Encoder.from_dir(modeldir.tokenizer_dir(directory), config.max_length), backend)
+        return cls(
+            session,
+            Encoder.from_dir(modeldir.tokenizer_dir(directory), config.max_length, config.packing),
+            backend,
+        )
 
     def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[TaggerOutput]:
         """As :meth:`annotator.model.SourcingModel.predict`, on ONNX Runtime."""
@@ -119,11 +123,17 @@ def export(directory: Path, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     model = SourcingModel.load(directory, backend="torch-fp32")
     batch = model.collate(
-        model.encode([SentenceInput("Officials said the talks would resume.", "Before.", "After.")])
+        model.encode(
+            [
+                SentenceInput("Officials said the talks would resume.", "Before.", "Then."),
+                SentenceInput("Then they left.", "the talks would resume.", "After.", follows=True),
+            ]
+        )
     )
     fp32 = out_dir / f"onnx-fp32.{os.getpid()}.tmp"
     dynamic = {name: {0: "batch", 1: "sequence"} for name in (*INPUT_NAMES, "tag_logits")}
-    dynamic.update({"label_logits": {0: "batch"}, "strength_logit": {0: "batch"}})
+    dynamic["pool"] = {0: "batch", 1: "slots", 2: "sequence"}
+    dynamic.update({"label_logits": {0: "batch", 1: "slots"}, "strength_logit": {0: "batch", 1: "slots"}})
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter(
             "ignore"
@@ -154,7 +164,11 @@ def quantize(source: Path, target: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     graph = onnx.load(str(source)).graph
-    kept_fp32 = [node.name for node in graph.node if "_head" in node.name or "/attention/" in node.name]
+    kept_fp32 = [  # the heads, attention and the pooling product (not an encoder weight)
+        node.name
+        for node in graph.node
+        if "_head" in node.name or "/attention/" in node.name or "/encoder/" not in node.name
+    ]
     logging.disable(logging.WARNING)  # the quantizer logs a line per tensor (and advice) to the root logger
     try:
         quantize_dynamic(

@@ -13,10 +13,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from annotator.encoding import Encoder, SentenceInput
+from annotator.encoding import Encoder, SentenceInput, Slot
 
 Runner = Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
-"""One padded batch -> (label logits, strength logit, tag logits), as float arrays."""
+"""One padded batch -> (label logits per slot, strength logit per slot, tag logits per
+token), as float arrays."""
 
 
 @dataclass(frozen=True)
@@ -52,21 +53,39 @@ def predict(
     encoder: Encoder, run: Runner, items: Sequence[SentenceInput], batch_size: int = 32
 ) -> list[TaggerOutput]:
     """Label probabilities, strength evidence and per-token tag probabilities with
-    character offsets; batches are sorted by length so padding stays small."""
+    character offsets. Features are sorted by length so padding stays small, and a batch
+    holds at most ``batch_size`` sentences (a window holds several)."""
     if not items:
         return []
     features = encoder.encode(items)
     order = np.argsort([len(f["input_ids"]) for f in features], kind="stable")
     results: list[TaggerOutput | None] = [None] * len(items)
-    for lo in range(0, len(order), batch_size):
-        idx = order[lo : lo + batch_size]
-        label_logits, strength_logit, tag_logits = run(encoder.pad([features[i] for i in idx]))
+    for idx in batches([len(features[i]["slots"]) for i in order], batch_size):
+        rows = [features[order[k]] for k in idx]
+        label_logits, strength_logit, tag_logits = run(encoder.pad(rows))
         probs = _softmax(label_logits)
         strength = 1.0 / (1.0 + np.exp(-strength_logit.astype(np.float64)))
         tag_probs = _softmax(tag_logits)
-        for row, i in enumerate(idx):
-            results[i] = _output(features[i], probs[row], strength[row], tag_probs[row], items[i].text)
+        for row, feature in enumerate(rows):
+            for k, slot in enumerate(feature["slots"]):
+                results[slot.item] = _output(
+                    feature, slot, probs[row, k], strength[row, k], tag_probs[row], items[slot.item].text
+                )
     return results  # type: ignore[return-value]
+
+
+def batches(sizes: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Consecutive groups of positions whose sizes sum to at most ``batch_size`` (one
+    feature at least)."""
+    batches: list[list[int]] = []
+    total = 0
+    for k, size in enumerate(sizes):
+        if not batches or total + size > batch_size:
+            batches.append([])
+            total = 0
+        batches[-1].append(k)
+        total += size
+    return batches
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -76,24 +95,21 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def _output(
-    feature: dict[str, Any], probs: np.ndarray, strength: float, tag_probs: np.ndarray, text: str
+    feature: dict[str, Any], slot: Slot, probs: np.ndarray, strength: float, tag_probs: np.ndarray, text: str
 ) -> TaggerOutput:
-    """One sentence's output, keeping only the target tokens that cover text."""
-    keep = [
-        k
-        for k, ((a, b), t) in enumerate(zip(feature["offsets"], feature["target"], strict=True))
-        if t and b > a
-    ]
+    """One sentence's output, keeping only its own tokens that cover text."""
+    offsets, target = feature["offsets"], feature["target"]
+    keep = [k for k in slot.tokens if target[k] and offsets[k][1] > offsets[k][0]]
     return TaggerOutput(
         tuple(float(p) for p in probs),
         float(strength),
         tag_probs[keep],
-        tuple(feature["offsets"][k] for k in keep),
-        _read_to(feature, text) if feature["cut"] else None,
+        tuple(offsets[k] for k in keep),
+        _read_to(offsets, keep, text) if slot.cut else None,
     )
 
 
-def _read_to(feature: dict[str, Any], text: str) -> int | None:
+def _read_to(offsets: Sequence[tuple[int, int]], keep: Sequence[int], text: str) -> int | None:
     """Where reading stopped in a cut sentence, or None if its last word was read after all."""
-    read = max((b for (_, b), t in zip(feature["offsets"], feature["target"], strict=True) if t), default=0)
+    read = max((offsets[k][1] for k in keep), default=0)
     return read if text[read:].strip() else None

@@ -12,7 +12,7 @@ import torch
 from annotator import adapter, modeldir
 from annotator.cli import main
 from annotator.config import Config
-from annotator.encoding import SentenceInput
+from annotator.encoding import INPUT_NAMES, SentenceInput
 from annotator.errors import ModelNotFoundError
 from annotator.info import model_info
 from annotator.model import SourcingModel
@@ -73,8 +73,8 @@ def test_merged_network_computes_what_the_adapted_one_did(lora_config: Config) -
     trained.network.eval()
     batch = trained.collate(rebuilt.encode([_sentence()]))
     with torch.no_grad():
-        want = trained.network(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
-        got = rebuilt.network(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
+        want = trained.network(*(batch[k] for k in INPUT_NAMES))
+        got = rebuilt.network(*(batch[k] for k in INPUT_NAMES))
     for w, g in zip(want, got, strict=True):
         assert torch.allclose(w, g, atol=1e-4), (w - g).abs().max()
 

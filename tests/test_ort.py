@@ -104,7 +104,7 @@ def test_the_encoder_tokenizes_as_transformers_does(tiny_base: Path, max_length:
     encoder = Encoder.from_dir(tiny_base, max_length)
     features = encoder.encode(ITEMS)
     for item, feature in zip(ITEMS, features, strict=True):
-        if feature["cut"]:
+        if feature["slots"][0].cut:
             enc = hf([item.text], truncation="only_first", max_length=max_length, return_offsets_mapping=True)
         else:
             context = f"{item.before} {hf.sep_token} {item.after}".strip()

@@ -135,7 +135,7 @@ def tokens_per_sentence(annotator: Annotator, texts: Sequence[str]) -> dict[str,
         )
         total += sum(len(f["input_ids"]) for f in features)
         own += sum(sum(f["target"]) for f in features)
-        n += len(features)
+        n += sum(len(f["slots"]) for f in features)
     return {"tokens_per_sentence": round(total / n, 1), "own_tokens_per_sentence": round(own / n, 1)}
 
 

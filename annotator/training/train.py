@@ -25,11 +25,11 @@ import torch
 from torch import nn
 from transformers import get_linear_schedule_with_warmup
 
-from annotator import adapter, modeldir
+from annotator import adapter, modeldir, tagger
 from annotator.config import Config
 from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
-from annotator.encoding import IGNORE, SentenceInput
+from annotator.encoding import IGNORE, INPUT_NAMES, SentenceInput
 from annotator.errors import ModelNotFoundError, SoupError
 from annotator.model import SourcingModel
 from annotator.pipeline import Annotator
@@ -106,17 +106,33 @@ def seed_everything(seed: int, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
-def _length_grouped_batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Shuffle, then sort within windows of 50 batches so padding stays small."""
+def _length_grouped_batches(
+    lengths: Sequence[int], sizes: Sequence[int], batch_size: int, rng: random.Random
+) -> list[list[int]]:
+    """Shuffle, then sort within windows of 50 batches so padding stays small; a batch
+    holds at most ``batch_size`` sentences (``sizes``: sentences per feature)."""
     order = list(range(len(lengths)))
     rng.shuffle(order)
     window = batch_size * 50
     batches = []
     for lo in range(0, len(order), window):
         chunk = sorted(order[lo : lo + window], key=lambda i: lengths[i])
-        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
+        batches.extend([chunk[k] for k in b] for b in tagger.batches([sizes[i] for i in chunk], batch_size))
     rng.shuffle(batches)
     return batches
+
+
+def _shifted(examples: Sequence[Example], rng: random.Random, span: int = 6) -> list[SentenceInput]:
+    """The examples' inputs with each article's windows started at a random sentence
+    (a break in ``follows`` within its first ``span`` sentences), so a window packing
+    sees each sentence at other places in its window from epoch to epoch."""
+    inputs, cut_at = [], 0
+    for k, example in enumerate(examples):
+        item = example.input
+        if not item.follows:
+            cut_at = k + rng.randrange(span)
+        inputs.append(dataclasses.replace(item, follows=False) if k == cut_at else item)
+    return inputs
 
 
 def evaluate_examples(model: SourcingModel, examples: Sequence[Example], batch_size: int = 64) -> float:
@@ -144,21 +160,28 @@ def fit_tagger(
     tc = config.train
     seed = tc.seed if seed is None else seed
     seed_everything(seed, tc.threads)
-    features = model.encode([e.input for e in train_examples], [e.spans for e in train_examples])
-    lengths = [len(f["input_ids"]) for f in features]
+    spans = [e.spans for e in train_examples]
     rng = random.Random(seed)
-    total_steps = -(-len(features) // tc.batch_size) * tc.epochs
+    windowed = model.encoder.packing == "window"
+    features = model.encode([e.input for e in train_examples], spans)
+    steps = len(
+        _length_grouped_batches([1] * len(features), _sizes(features), tc.batch_size, random.Random(0))
+    )
+    total_steps = steps * tc.epochs
     optimizer, scheduler = _optimizer(model, config, total_steps)
-    progress = _Progress(total_steps, tc.batch_size)
+    progress = _Progress(total_steps)
     history: list[dict[str, float]] = []
     best_f1, best_state = -1.0, None
     for epoch in range(1, tc.epochs + 1):
         progress.new_epoch(epoch)
+        if windowed and epoch > 1:
+            features = model.encode(_shifted(train_examples, rng), spans)
+        lengths = [len(f["input_ids"]) for f in features]
         batches = [
-            ([features[i] for i in ids], [train_examples[i] for i in ids])
-            for ids in _length_grouped_batches(lengths, tc.batch_size, rng)
+            [features[i] for i in ids]
+            for ids in _length_grouped_batches(lengths, _sizes(features), tc.batch_size, rng)
         ]
-        _train_epoch(model, batches, optimizer, scheduler, config, progress)
+        _train_epoch(model, batches, train_examples, optimizer, scheduler, config, progress)
         record = selection_scores(model, dev_examples, extra_dev)
         selection = record["selection"]
         history.append({"epoch": epoch, **record, "seconds": time.perf_counter() - progress.started})
@@ -170,6 +193,11 @@ def fit_tagger(
         model.network.load_state_dict(best_state)
     model.network.eval()
     return model, history
+
+
+def _sizes(features: Sequence[dict[str, Any]]) -> list[int]:
+    """Sentences read in each feature."""
+    return [len(f["slots"]) for f in features]
 
 
 def _optimizer(
@@ -195,20 +223,22 @@ class _Progress:
     (``time.perf_counter``), and the loss summed over the ``since`` steps not yet logged."""
 
     total_steps: int
-    batch_size: int
     started: float = field(default_factory=time.perf_counter)
     epoch: int = 0
     step: int = 0
     running: float = 0.0
     since: int = 0
+    sentences: int = 0
 
     def new_epoch(self, epoch: int) -> None:
         """Start ``epoch``: the logged mean loss never spans two epochs."""
         self.epoch, self.running, self.since = epoch, 0.0, 0
 
-    def log_step(self, loss: float) -> None:
-        """Count one step; every 50 steps and at the last, log the mean loss since the last line."""
+    def log_step(self, loss: float, sentences: int) -> None:
+        """Count one step of ``sentences``; every 50 steps and at the last, log the mean
+        loss since the last line."""
         self.step += 1
+        self.sentences += sentences
         self.running += loss
         self.since += 1
         if self.step % 50 == 0 or self.step == self.total_steps:
@@ -219,49 +249,52 @@ class _Progress:
                 self.step,
                 self.total_steps,
                 self.running / self.since,
-                self.step * self.batch_size / elapsed,
+                self.sentences / elapsed,
             )
             self.running, self.since = 0.0, 0
 
 
 def _train_epoch(
     model: SourcingModel,
-    batches: Sequence[tuple[list[dict[str, Any]], list[Example]]],
+    batches: Sequence[list[dict[str, Any]]],
+    examples: Sequence[Example],
     optimizer: torch.optim.Optimizer,
     scheduler: torch.optim.lr_scheduler.LambdaLR,
     config: Config,
     progress: _Progress,
 ) -> None:
-    """One pass over ``batches`` (encoded features with their examples), one clipped
-    optimizer step per batch."""
+    """One pass over ``batches`` of encoded features (whose slots index ``examples``),
+    one clipped optimizer step per batch."""
     model.network.train()
-    for features, examples in batches:
+    for features in batches:
         loss = _batch_loss(model, features, examples, config)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.network.parameters(), 1.0)
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad()
-        progress.log_step(loss.item())
+        progress.log_step(loss.item(), sum(_sizes(features)))
 
 
 def _batch_loss(
-    model: SourcingModel, features: list[dict[str, Any]], examples: list[Example], config: Config
+    model: SourcingModel, features: list[dict[str, Any]], examples: Sequence[Example], config: Config
 ) -> torch.Tensor:
     """The multi-task loss of one batch: the label's cross-entropy and the well-sourced
-    logit's BCE, both weighted per example (PolNeAR vs bundled), plus the span tags'
+    logit's BCE, both weighted per sentence (PolNeAR vs bundled), plus the span tags'
     cross-entropy (context, special and padding tokens ignored)."""
     tc = config.train
     batch = model.collate(features)
-    labels = torch.tensor([e.label for e in examples])
-    well = torch.tensor([float(e.well_sourced) for e in examples])
-    weights = torch.tensor([e.weight for e in examples])
-    label_logits, strength_logit, tag_logits = model.network(
-        batch["input_ids"], batch["attention_mask"], batch["token_type_ids"]
-    )
-    label = nn.functional.cross_entropy(label_logits, labels, reduction="none")
+    rows, cols = zip(*[(r, k) for r, f in enumerate(features) for k in range(len(f["slots"]))], strict=True)
+    read = [examples[slot.item] for f in features for slot in f["slots"]]
+    labels = torch.tensor([e.label for e in read])
+    well = torch.tensor([float(e.well_sourced) for e in read])
+    weights = torch.tensor([e.weight for e in read])
+    label_logits, strength_logit, tag_logits = model.network(*(batch[k] for k in INPUT_NAMES))
+    label = nn.functional.cross_entropy(label_logits[rows, cols], labels, reduction="none")
     loss = (label * weights).sum() / weights.sum()
-    strength = nn.functional.binary_cross_entropy_with_logits(strength_logit, well, reduction="none")
+    strength = nn.functional.binary_cross_entropy_with_logits(
+        strength_logit[rows, cols], well, reduction="none"
+    )
     loss = loss + tc.strength_loss_weight * (strength * weights).sum() / weights.sum()
     tags = nn.functional.cross_entropy(tag_logits.flatten(0, 1), batch["tags"].flatten(), ignore_index=IGNORE)
     return loss + tc.span_loss_weight * tags
@@ -421,7 +454,10 @@ def train(
     for run_seed in seeds:
         seed_everything(config.train.seed, config.train.threads)  # every run starts from the same weights
         model = SourcingModel.from_base(
-            config.model.resolved_base_model(), config.model.max_length, config.model.dropout
+            config.model.resolved_base_model(),
+            config.model.max_length,
+            config.model.dropout,
+            config.model.packing,
         )
         if config.model.adapter == "lora":
             adapter.add_lora(model.network, config.model)
