@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 MODEL_DIR ?= models/default
 # the model `make bench` times: the shipped one unless told
 BENCH_MODEL ?= annotator/weights
+# another model timed on torch-fp32 in the same run (e.g. BENCH_REFERENCE=models/sentence)
+BENCH_REFERENCE ?=
 CONFIG ?= configs/default.toml
 POLNEAR_DIR ?=
 SAMPLE ?= data/sample_article.txt
@@ -77,7 +79,7 @@ demo: $(VENV)/.installed ## Install, then annotate the sample article with the s
 	@echo "wrote demo.html"
 
 bench: $(VENV)/.installed ## Every backend's speed and accuracy on real and bundled articles, cold start, memory (BENCH_MODEL=...)
-	$(PY) eval/run_bench.py --model $(BENCH_MODEL) --out eval/reports/bench.json
+	$(PY) eval/run_bench.py --model $(BENCH_MODEL) --out eval/reports/bench.json $(if $(BENCH_REFERENCE),--reference-model $(BENCH_REFERENCE),)
 
 load: $(VENV)/.installed ## Load-test annotator serve: 8 clients for 60 s on loopback -> eval/reports/load.json
 	$(PY) eval/load_test.py --clients 8 --seconds 60

@@ -151,6 +151,9 @@ class TrainConfig:
     max_train_sentences: int | None = None  # cap for smoke tests
     polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
     wikinews_weight: float = 1.0  # loss weight of Wikinews sentences vs bundled ones
+    # the Wikinews calib sentences' share of the calibrator's total sample weight (0.5: each
+    # corpus counts alike); None: every calib sentence weighs the same
+    calib_wikinews_share: float | None = None
     polnear_max_sentences: int = 30000
     polnear_epochs: int | None = None  # epochs when PolNeAR is mixed in (None: ``epochs``)
     # PolNeAR train sentences held out (whole articles) to choose the epoch with the bundled dev split
@@ -171,6 +174,8 @@ class TrainConfig:
         object.__setattr__(self, "run_seeds", tuple(sorted(seeds)))
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
             raise ConfigError("train.epochs, batch_size and learning_rate must be positive")
+        if self.calib_wikinews_share is not None and not 0 < self.calib_wikinews_share < 1:
+            raise ConfigError("train.calib_wikinews_share must be between 0 and 1 (or left out)")
         if self.polnear_epochs is not None and self.polnear_epochs < 1:
             raise ConfigError("train.polnear_epochs must be positive (or left out)")
 

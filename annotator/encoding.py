@@ -143,8 +143,9 @@ class Encoder:
 
     def _windows(self, items: Sequence[SentenceInput], indices: Sequence[int]) -> list[dict[str, Any]]:
         """Pack runs of consecutive sentences (``follows``) into inputs of at most
-        ``max_length`` tokens: ``[CLS] before [SEP] s1 [SEP] ... sk [SEP] after [SEP]``,
-        the context (segment 1) from the first and last sentence's ``before`` and ``after``."""
+        ``max_length`` tokens: ``[CLS] before [SEP] [CLS] s1 [SEP] ... [CLS] sk [SEP] after
+        [SEP]``, the context (segment 1) from the first and last sentence's ``before`` and
+        ``after``; each sentence's [CLS] is its marker (as in BertSum)."""
         if not indices:
             return []
         encode = functools.partial(self.tokenizer.encode_batch, add_special_tokens=False)
@@ -167,32 +168,36 @@ class Encoder:
         self, window: Sequence[int], sentences: Mapping[int, Encoding], before: Encoding, after: Encoding
     ) -> dict[str, Any]:
         """One packed input; the context is cut (the after context first) to fit."""
-        own = sum(len(sentences[i].ids) + 1 for i in window)
+        own = sum(len(sentences[i].ids) + 2 for i in window)
         room = max(0, self.max_length - own - 3)  # [CLS], [SEP] after before, [SEP] after after
         keep_before = min(len(before.ids), room)
         keep_after = min(len(after.ids), room - keep_before)
-        ids, types, offsets, target = [self.cls_id], [0], [(0, 0)], [False]
+        ids: list[int] = []
+        types: list[int] = []
+        offsets: list[tuple[int, int]] = []
+        target: list[bool] = []
 
-        def add(token_ids: Sequence[int], spans: Sequence[tuple[int, int]], kind: int) -> None:
+        def add(token_ids: Sequence[int], segment: int, spans: Sequence[tuple[int, int]] = ()) -> None:
+            """Tokens of one segment; ``spans`` (the offsets of a sentence's own tokens)
+            make them the sentence's, to label and tag."""
             ids.extend(token_ids)
-            types.extend([kind] * len(token_ids))
-            offsets.extend(spans if kind == 0 else [(0, 0)] * len(token_ids))
-            target.extend([kind == 0] * len(token_ids))
+            types.extend([segment] * len(token_ids))
+            offsets.extend(spans or [(0, 0)] * len(token_ids))
+            target.extend([bool(spans)] * len(token_ids))
 
-        add(before.ids[len(before.ids) - keep_before :], [], 1)
-        add([self.sep_id], [], 1)
+        add([self.cls_id], 0)
+        add(before.ids[len(before.ids) - keep_before :], 1)
+        add([self.sep_id], 1)
         slots = []
         for i in window:
-            marker = len(ids) - 1  # the separator before the sentence
-            add(sentences[i].ids, [tuple(o) for o in sentences[i].offsets], 0)
-            ids.append(self.sep_id)
-            types.append(0)
-            offsets.append((0, 0))
-            target.append(False)
-            slots.append(Slot(i, tuple(range(marker + 1, len(ids))), marker))
+            marker = len(ids)  # each sentence opens with its own [CLS], its summary token
+            add([self.cls_id], 0)
+            add(sentences[i].ids, 0, [tuple(o) for o in sentences[i].offsets])
+            add([self.sep_id], 0)
+            slots.append(Slot(i, tuple(range(marker, len(ids))), marker))
         if keep_after:
-            add(after.ids[:keep_after], [], 1)
-            add([self.sep_id], [], 1)
+            add(after.ids[:keep_after], 1)
+            add([self.sep_id], 1)
         return {
             "input_ids": ids,
             "attention_mask": [1] * len(ids),
@@ -259,7 +264,7 @@ def _window_bounds(
     for run in runs:
         used = 0
         for i in run:
-            size = len(sentences[i].ids) + 1
+            size = len(sentences[i].ids) + 2
             if used and used + size > max_length - 3 - CONTEXT_ROOM:
                 ends.append(i - 1)
                 used = 0

@@ -110,13 +110,21 @@ class SourcingScorer:
     def __repr__(self) -> str:
         return f"SourcingScorer(C={self.C!r})"
 
-    def fit(self, X: Sequence[Evidence] | np.ndarray, y: Sequence[int]) -> SourcingScorer:
-        """Fit on held-out (calib) sentences; ``y`` is 1 where strength >= 2."""
+    def fit(
+        self,
+        X: Sequence[Evidence] | np.ndarray,
+        y: Sequence[int],
+        sample_weight: Sequence[float] | None = None,
+    ) -> SourcingScorer:
+        """Fit on held-out (calib) sentences; ``y`` is 1 where strength >= 2;
+        ``sample_weight`` weighs each sentence (e.g. so each corpus counts alike)."""
         import sklearn
         from sklearn.linear_model import LogisticRegression
 
         matrix = _as_matrix(X)
-        model = LogisticRegression(C=self.C, max_iter=2000).fit(matrix, np.asarray(y, dtype=int))
+        model = LogisticRegression(C=self.C, max_iter=2000).fit(
+            matrix, np.asarray(y, dtype=int), sample_weight=sample_weight
+        )
         self.coef_ = model.coef_[0].astype(np.float64)
         self.intercept_ = float(model.intercept_[0])
         self.classes_ = np.array([0, 1])

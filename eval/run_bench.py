@@ -23,6 +23,11 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-sizes", default="8,32")
     parser.add_argument("--backends", default="torch-fp32,torch-bf16,torch-int8,onnx-fp32,onnx-int8")
+    parser.add_argument(
+        "--reference-model",
+        default=None,
+        help="another model directory timed on torch-fp32 in the same run (e.g. a sentence-packed one)",
+    )
     parser.add_argument("--out", default="eval/reports/bench.json")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
@@ -37,6 +42,7 @@ def main() -> int:
         repeats=args.repeats,
         batch_sizes=[int(b) for b in args.batch_sizes.split(",")],
         backends=args.backends.split(","),
+        reference_model=args.reference_model,
     )
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")

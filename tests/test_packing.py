@@ -42,7 +42,7 @@ def test_every_sentence_is_read_once_and_maps_back_to_its_text(tiny_base: Path, 
             text = items[slot.item].text
             own = [feature["offsets"][k] for k in slot.tokens if feature["target"][k]]
             assert own[0][0] == 0 and own[-1][1] == len(text.rstrip())
-            assert feature["input_ids"][slot.marker] == encoder.sep_id
+            assert feature["input_ids"][slot.marker] == encoder.cls_id
     # the first article's last sentence and the second's first are never read together
     boundary = len(items) // 2
     for feature in features:

@@ -123,3 +123,25 @@ def test_evidence_from_sentence() -> None:
     )
     assert ev.n_sources == 2 and ev.stance == "doubt" and not ev.direct_quote
     assert cue_stance(None) == "none" and cue_stance("declined to comment") == "refusal"
+
+
+def test_calib_weights_give_the_wikinews_sentences_their_share() -> None:
+    from annotator.training.train import calib_weights
+
+    assert calib_weights(300, 100, None) is None
+    weights = calib_weights(300, 100, 0.5)
+    assert weights is not None and len(weights) == 400
+    assert sum(weights[300:]) == pytest.approx(sum(weights[:300]))
+    weights = calib_weights(300, 100, 0.7)
+    assert sum(weights[300:]) / sum(weights) == pytest.approx(0.7)
+
+
+def test_sample_weights_change_the_fit() -> None:
+    rng = np.random.default_rng(1)
+    evidence = [Evidence(tuple(rng.dirichlet([1, 1, 1])), float(rng.uniform())) for _ in range(200)]
+    y = [int(rng.uniform() < e.well_sourced) for e in evidence]
+    plain = SourcingScorer().fit(evidence, y)
+    weighted = SourcingScorer().fit(evidence, y, [1.0] * 100 + [5.0] * 100)
+    assert not np.allclose(plain.coef_, weighted.coef_)
+    same = SourcingScorer().fit(evidence, y, [1.0] * 200)
+    np.testing.assert_allclose(plain.coef_, same.coef_, rtol=1e-6)

@@ -369,6 +369,7 @@ class TrainingData:
     dev: list[Example]
     selection: list[Example]  # held-out PolNeAR train sentences (empty without PolNeAR)
     calib_articles: list[dict[str, Any]]
+    calib_wikinews: list[dict[str, Any]]  # the Wikinews calib articles (weighed apart: calib_weights)
     corpora: dict[str, dict[str, Any]]
     data_hashes: dict[str, str]
 
@@ -415,13 +416,14 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
             "selection_sentences": len(selection_examples),
         }
     dev_articles, calib_articles = load_split(corpus, "dev"), load_split(corpus, "calib")
+    calib_wikinews: list[dict[str, Any]] = []
     if config.wikinews_dir:
         wikinews = Path(config.wikinews_dir)
         data_hashes.update({f"wikinews/{k}": v for k, v in file_hashes(wikinews).items()})
         extra = build_examples(load_split(wikinews, "train"), context, weight=config.train.wikinews_weight)
         train_examples = train_examples + extra
         dev_articles = dev_articles + load_split(wikinews, "dev")
-        calib_articles = calib_articles + load_split(wikinews, "calib")
+        calib_wikinews = load_split(wikinews, "calib")
         corpora["wikinews"] = {"sentences": len(extra), "licence": DATA_LICENCES["wikinews"]}
     if config.train.max_train_sentences:
         train_examples = train_examples[: config.train.max_train_sentences]
@@ -431,6 +433,7 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
         build_examples(dev_articles, context),
         selection_examples,
         calib_articles,
+        calib_wikinews,
         corpora,
         data_hashes,
     )
@@ -524,7 +527,10 @@ def _calibrate_and_save(
     config = data.config
     annotator = Annotator(model, None, config)
     evidence, targets = calibration_data(annotator, data.calib_articles)
-    scorer = SourcingScorer().fit(evidence, targets)
+    real_evidence, real_targets = calibration_data(annotator, data.calib_wikinews)
+    weights = calib_weights(len(targets), len(real_targets), config.train.calib_wikinews_share)
+    scorer = SourcingScorer().fit(evidence + real_evidence, targets + real_targets, weights)
+    targets = targets + real_targets
     logger.info("scorer fitted on %d calib sentences", len(targets))
     model.save(out_dir)
     scorer.save(out_dir)
@@ -544,6 +550,15 @@ def _calibrate_and_save(
     }
     modeldir.write_training(out_dir, meta)
     return meta
+
+
+def calib_weights(n_bundled: int, n_wikinews: int, wikinews_share: float | None) -> list[float] | None:
+    """Sample weights of the calib sentences (bundled first): with ``wikinews_share``,
+    the Wikinews ones carry that share of the total weight; None: all weigh the same."""
+    if wikinews_share is None or not n_bundled or not n_wikinews:
+        return None
+    w = wikinews_share / (1 - wikinews_share) * n_bundled / n_wikinews
+    return [1.0] * n_bundled + [w] * n_wikinews
 
 
 def soup_dirs(
