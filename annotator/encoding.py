@@ -117,14 +117,16 @@ class Encoder:
         if not items:
             return []
         texts = [it.text for it in items]
-        long = self._too_long(texts)
+        own = self.tokenizer.encode_batch(texts, add_special_tokens=False)
+        # too long for any context: with [CLS], two [SEP] and two context tokens it would not fit
+        long = {i for i, enc in enumerate(own) if len(enc.ids) >= self.max_length - 4}
         if long:
             logger.info(
                 "%d sentences exceed %d tokens: read without context, cut", len(long), self.max_length
             )
         rest = [i for i in range(len(items)) if i not in long]
         if self.packing == "window":
-            features = self._windows(items, rest)
+            features = self._windows(items, {i: own[i] for i in rest})
         else:
             features = []
             if rest:
@@ -138,25 +140,26 @@ class Encoder:
         features.sort(key=lambda f: f["slots"][0].item)  # in the items' order
         if gold_spans is not None:
             for feature in features:
-                feature["tags"] = _window_tags(feature, gold_spans)
+                feature["tags"] = _slot_tags(feature, gold_spans)
         return features
 
-    def _windows(self, items: Sequence[SentenceInput], indices: Sequence[int]) -> list[dict[str, Any]]:
+    def _windows(
+        self, items: Sequence[SentenceInput], sentences: Mapping[int, Encoding]
+    ) -> list[dict[str, Any]]:
         """Pack runs of consecutive sentences (``follows``) into inputs of at most
         ``max_length`` tokens: ``[CLS] before [SEP] [CLS] s1 [SEP] ... [CLS] sk [SEP] after
         [SEP]``, the context (segment 1) from the first and last sentence's ``before`` and
         ``after``; each sentence's [CLS] is its marker (as in BertSum)."""
-        if not indices:
+        if not sentences:
             return []
         encode = functools.partial(self.tokenizer.encode_batch, add_special_tokens=False)
-        sentences = dict(zip(indices, encode([items[i].text for i in indices]), strict=True))
         runs: list[list[int]] = []
-        for i in indices:
+        for i in sentences:
             if runs and items[i].follows and runs[-1][-1] == i - 1:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        starts, ends = _window_bounds(runs, sentences, items, self.max_length)
+        starts, ends = _window_bounds(runs, sentences, self.max_length)
         befores = encode([items[i].before for i in starts])
         afters = encode([items[i].after for i in ends])
         features = []
@@ -217,13 +220,6 @@ class Encoder:
         finally:
             self.tokenizer.no_truncation()
 
-    def _too_long(self, texts: Sequence[str]) -> set[int]:
-        """Indices of sentences that leave no room for context: with ``[CLS]``, two
-        ``[SEP]`` and at least two context tokens the pair would not fit, and truncating
-        the context alone would fail."""
-        encodings = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        return {i for i, enc in enumerate(encodings) if len(enc.ids) >= self.max_length - 4}
-
     def pad(self, features: Sequence[dict[str, Any]]) -> dict[str, np.ndarray]:
         """A batch padded to its longest member (dynamic padding), as int64 arrays, with
         ``pool``: per feature and slot, the weights that pool the encoder's output into
@@ -255,7 +251,6 @@ def _token(value: Any, default: str) -> str:
 def _window_bounds(
     runs: Sequence[Sequence[int]],
     sentences: Mapping[int, Encoding],
-    items: Sequence[SentenceInput],
     max_length: int,
 ) -> tuple[list[int], list[int]]:
     """First and last item of each window: sentences are added to a window while they
@@ -293,7 +288,7 @@ def _feature(enc: Encoding, item: int, cut: bool) -> dict[str, Any]:
     }
 
 
-def _window_tags(
+def _slot_tags(
     feature: dict[str, Any], gold_spans: Sequence[Mapping[str, Sequence[tuple[int, int]]]]
 ) -> list[int]:
     """BIO tags of a feature: each slot's own tokens tagged with its sentence's spans."""

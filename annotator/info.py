@@ -24,6 +24,7 @@ def model_info(path: str | Path | None = None, backend: str | None = None) -> di
         "model": modeldir.describe(directory, backend or config.inference.backend),
         "base_model": config.model.base_model,
         "adapter": config.model.adapter,
+        "input": {"packing": config.model.packing, "max_length": config.model.max_length},
         "training_data": {
             name: {**facts, "licence": facts.get("licence") or DATA_LICENCES.get(name, "unknown")}
             for name, facts in corpora.items()
@@ -43,6 +44,7 @@ def format_info(info: dict[str, Any]) -> str:
         f"model      {model.get('name', '?')} ({where}: {model['path']})",
         f"           {'adapter' if model.get('adapter') else 'full fine-tune'} on {info['base_model']}, "
         f"created {model.get('created', '?')}, commit {str(model.get('git_commit') or '?')[:12]}",
+        f"input      {info['input']['packing']} packing, up to {info['input']['max_length']} tokens per input",
         f"backend    {model['backend']}",
         f"cpu        {info['cpu']['model']} ({info['cpu']['cores']} cores; {' '.join(info['cpu']['flags']) or 'no watched flags'})",
         "training data",

@@ -69,12 +69,19 @@ def write_json(directory: str | Path, name: str, payload: dict[str, Any]) -> Non
     (Path(directory) / name).write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
+LEGACY_PACKING = "sentence"  # what a model whose config names no packing was trained with
+
+
 def read_config(directory: str | Path) -> Config:
     """The config a model was trained with (the defaults if the directory has none)."""
     if not (Path(directory) / CONFIG_FILE).is_file():
         return Config()
+    data = read_json(directory, CONFIG_FILE)
+    if isinstance(data, dict) and isinstance(data.get("model"), dict):
+        # saved before the window packing existed: it read one sentence per input
+        data["model"].setdefault("packing", LEGACY_PACKING)
     try:
-        return Config.from_dict(read_json(directory, CONFIG_FILE))
+        return Config.from_dict(data)
     except (ConfigError, ValueError, TypeError) as exc:
         raise ModelNotFoundError(
             f"{Path(directory) / CONFIG_FILE} is not a valid annotator config ({exc})"

@@ -128,6 +128,7 @@ def test_ship_copies_an_evaluated_adapter_model_and_refuses_others(
 def test_info_names_model_data_licences_and_cpu(lora_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     info = model_info(lora_dir)
     assert info["adapter"] == "lora" and info["model"]["name"] == "tiny-lora"
+    assert info["input"] == {"packing": "window", "max_length": 64}  # as lora_config trained it
     assert "Apache-2.0" in info["training_data"]["bundled"]["licence"]
     assert set(info["cpu"]) == {"model", "flags", "cores"}
     assert main(["info", "--model", str(lora_dir), "--json"]) == 0

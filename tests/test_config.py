@@ -87,3 +87,18 @@ def test_integers_fit_float_fields_and_optional_fields_take_none(tmp_path: Path)
     config = Config.from_dict({"train": {"polnear_epochs": None, "run_seeds": (2, 1)}, "corpus_dir": ROOT})
     assert config.train.polnear_epochs is None and config.train.run_seeds == (1, 2)
     assert config.corpus_dir == str(ROOT)
+
+
+def test_a_model_config_without_packing_was_trained_one_sentence_per_input(tmp_path: Path) -> None:
+    """Models saved before the window packing existed keep reading one sentence per input."""
+    import json
+
+    from annotator.modeldir import CONFIG_FILE, read_config
+
+    data = Config().to_dict()
+    del data["model"]["packing"]
+    (tmp_path / CONFIG_FILE).write_text(json.dumps(data))
+    assert read_config(tmp_path).model.packing == "sentence"
+    data["model"]["packing"] = "window"
+    (tmp_path / CONFIG_FILE).write_text(json.dumps(data))
+    assert read_config(tmp_path).model.packing == "window"

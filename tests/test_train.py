@@ -147,3 +147,26 @@ def test_evaluate_model_reports_the_wikinews_test_split(
     assert "## Wikinews test split (real news)" in report and "Wikinews ECE ≤ 0.03" in report
     assert (tmp_path / "report" / "wikinews_reliability.png").is_file()
     assert (tmp_path / "report" / "wikinews_confusion_matrix.png").is_file()
+
+
+def test_a_window_model_trains_reproducibly_and_annotates_from_onnx(
+    tiny_train_config: Config, small_corpus: Path, tmp_path: Path
+) -> None:
+    """The window packing end to end: training (windows shifted from epoch to epoch), the
+    same weights from the same seed, and the same labels from torch and ONNX Runtime."""
+    config = tiny_train_config.replace(
+        model={"packing": "window", "max_length": 160},
+        train={"epochs": 2, "max_train_sentences": 64, "calib_wikinews_share": None},
+    )
+    for k in range(2):
+        train(config, tmp_path / f"w{k}")
+    assert (tmp_path / "w0" / "network.safetensors").read_bytes() == (
+        tmp_path / "w1" / "network.safetensors"
+    ).read_bytes()
+    texts = [a["text"] for a in load_split(small_corpus, "test")][:2]
+    labels = {}
+    for backend in ("torch-fp32", "onnx-fp32"):
+        annotator = Annotator.from_dir(tmp_path / "w0", backend=backend)
+        labels[backend] = [s.label for a in annotator.pipe(texts) for s in a.sentences]
+    assert labels["torch-fp32"] == labels["onnx-fp32"]
+    assert sum(label is not None for label in labels["torch-fp32"]) > 10

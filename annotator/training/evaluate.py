@@ -342,6 +342,7 @@ def evaluate_model(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
         "seed": training.get("seed"),
+        "train_seconds": training.get("train_seconds"),
         "soup": training.get("soup"),  # None for a single fine-tuning run
         "corpora": training.get("corpora", {}),
         "versions": versions(),

@@ -13,7 +13,7 @@ from annotator import modeldir
 from annotator.provenance import DATA_LICENCES
 
 TARGETS = {
-    "bundled_macro_f1": 0.93,
+    "bundled_macro_f1": 0.955,  # issue 16 (0.93 before it)
     "bundled_ece": 0.03,
     "wikinews_macro_f1": 0.93,  # issue 16, Wikinews test split
     "wikinews_attributed_f1": 0.95,
@@ -23,7 +23,9 @@ TARGETS = {
     "polnear_trained_source_exact": 0.85,
     "bundled_loss_vs_reference": 0.01,
     "hand_sample_gain_over_tfidf": 0.10,
+    "polnear_hand_sample_macro_f1": 0.88,  # issue 16, the 500+ sentence hand sample
     "eval_seconds": 600,
+    "train_seconds": 1800,  # issue 16: `make train` under 30 minutes
 }
 
 
@@ -253,6 +255,11 @@ def _polnear_targets(p: dict[str, Any], trained_on_polnear: bool) -> list[_Targe
             gain,
             gain >= t["hand_sample_gain_over_tfidf"],
         ),
+        _at_least(
+            "PolNeAR hand sample macro-F1",
+            p["hand_sample"]["model"]["macro_f1"],
+            "polnear_hand_sample_macro_f1",
+        ),
     ]
     if trained_on_polnear:
         exact = p["source_span_any"]["exact"]
@@ -292,6 +299,14 @@ def _targets(metrics: dict[str, Any]) -> list[_Target]:
                 f"bundled macro-F1 loss vs {ref['model_name']} ({_f(ref['macro_f1'])}) ≤ {t['bundled_loss_vs_reference']}",
                 loss,
                 loss <= t["bundled_loss_vs_reference"],
+            )
+        )
+    if metrics.get("train_seconds") is not None:
+        rows.append(
+            (
+                f"make train under {t['train_seconds'] // 60} minutes (s, this model's training.json)",
+                metrics["train_seconds"],
+                metrics["train_seconds"] < t["train_seconds"],
             )
         )
     rows.append(
@@ -422,15 +437,23 @@ def test_summary(metrics: dict[str, Any]) -> dict[str, Any]:
     return {"created": metrics.get("created"), "git_commit": metrics.get("git_commit"), "splits": splits}
 
 
-def side_by_side(adapter: dict[str, Any], full: dict[str, Any], tolerance: float = 0.01) -> str:
-    """Markdown: the adapter model against a full fine-tune of the same recipe on every test
-    split both reports have (macro-F1 and ECE, and whether the adapter is within
-    ``tolerance`` of the full model on each)."""
+def side_by_side(
+    adapter: dict[str, Any],
+    full: dict[str, Any],
+    tolerance: float = 0.01,
+    labels: tuple[str, str] = ("adapter", "full"),
+    title: str = "{a} ({a_name}) vs {b} fine-tune ({b_name})",
+) -> str:
+    """Markdown: one model (by default an adapter) against another (a full fine-tune of the
+    same recipe) on every test split both reports have (macro-F1 and ECE, and whether the
+    first is within ``tolerance`` of the second on each); ``labels`` name them."""
     a_splits, f_splits = test_summary(adapter)["splits"], test_summary(full)["splits"]
+    la, lb = labels
+    heading = title.format(a=la.capitalize(), a_name=adapter["model_name"], b=lb, b_name=full["model_name"])
     lines = [
-        f"# Adapter ({adapter['model_name']}) vs full fine-tune ({full['model_name']})",
+        f"# {heading}",
         "",
-        "| test split | sentences | macro-F1 adapter | macro-F1 full | Δ | ECE adapter | ECE full | Δ | within "
+        f"| test split | sentences | macro-F1 {la} | macro-F1 {lb} | Δ | ECE {la} | ECE {lb} | Δ | within "
         f"{tolerance} |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
@@ -450,7 +473,7 @@ def side_by_side(adapter: dict[str, Any], full: dict[str, Any], tolerance: float
     lines += [
         "",
         f"Trained on the same data (training data hashes equal): {'yes' if same else 'no'}; "
-        f"backends: adapter {adapter.get('backend', '?')}, full {full.get('backend', '?')}.",
+        f"backends: {la} {adapter.get('backend', '?')}, {lb} {full.get('backend', '?')}.",
         "",
     ]
     return "\n".join(lines)
