@@ -1,11 +1,12 @@
 """The torch backend: the tagger network, its training-time construction and its files.
 
 One shared encoder reads the sentences to label (one, or a window of several:
-``annotator.encoding``) with their neighbours as context and feeds three heads: the sourcing label (anonymous / on_record /
-reporter), a "well sourced" head (strength >= 2, raw evidence for the
-calibrator) and a BIO token tagger for the source, cue and anonymity-reason
-spans inside each sentence read. Text becomes input in ``annotator.encoding``
-and output becomes probabilities in ``annotator.tagger``, for every backend.
+``annotator.encoding``) with their neighbours as context and feeds three heads: the
+sourcing label (anonymous / on_record / reporter), a "well sourced" head (strength >= 2,
+raw evidence for the calibrator) and a BIO token tagger for the source, cue and
+anonymity-reason spans inside each sentence read. Text becomes input in
+``annotator.encoding`` and output becomes probabilities in ``annotator.tagger``, for
+every backend.
 """
 
 from __future__ import annotations

@@ -77,15 +77,15 @@ def predict(
 def batches(sizes: Sequence[int], batch_size: int) -> list[list[int]]:
     """Consecutive groups of positions whose sizes sum to at most ``batch_size`` (one
     feature at least)."""
-    batches: list[list[int]] = []
+    groups: list[list[int]] = []
     total = 0
     for k, size in enumerate(sizes):
-        if not batches or total + size > batch_size:
-            batches.append([])
+        if not groups or total + size > batch_size:
+            groups.append([])
             total = 0
-        batches[-1].append(k)
+        groups[-1].append(k)
         total += size
-    return batches
+    return groups
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
