@@ -104,12 +104,13 @@ def compatible(reference: str, candidate: Candidate) -> bool:
     """Whether a pronoun or description can refer back to ``candidate``: "he"/"she" to
     one person, "they" to anyone, "it" to a body or document, "the company" to a body,
     "the official" to the same role, "the senator" to the same title or a named person,
-    "who" to the nearest noun phrase."""
+    "who" to the nearest noun phrase, any other description ("the plan") to a source
+    with the same head noun ("a new plan")."""
     kind = reference_kind(reference)
     ctype = candidate.stype
     if kind == "person":
         return is_person(candidate)
-    if kind in ("people", "self", "other", "relative"):
+    if kind in ("people", "self", "relative"):
         return True
     if kind == "org":
         return ctype is SourceType.NAMED_BODY
@@ -119,6 +120,8 @@ def compatible(reference: str, candidate: Candidate) -> bool:
         return same_role(head_noun(reference), candidate.text) or (
             kind == "title" and ctype is SourceType.NAMED_PERSON
         )
+    if kind == "other":  # "the plan" ~ "a new plan", never "the mission" ~ "some officials"
+        return same_role(head_noun(reference), head_noun(candidate.text))
     return False
 
 
@@ -255,7 +258,7 @@ class Resolver:
         pools = [self.sources]
         if kind in ("person", "title", "relative"):
             pools.append(self.mentions)
-        elif kind == "role":
+        if kind in ("role", "title"):  # "the commissioner" ~ "commissioner Jane Doe"
             pools.append(self._role_mentions(head_noun(reference)))
 
         wanted = pronoun_gender(reference)

@@ -118,6 +118,8 @@ _COMMON_WORDS = (
     | frozenset("former new recent latest current longtime close unnamed anonymous".split())
 )  # fmt: skip
 _ALWAYS_COMMON = _VAGUE_NOUNS | ROLE_NOUNS | _DOC_NOUNS - frozenset({"post"})
+# a surname written after a lower-case particle and a hyphen ("al-Bashir", "el-Sisi")
+_PARTICLE_NAME = re.compile(r"^(?:al|el|ad|as|ash|at|bin|ibn|abu|ben)-[A-Z]")
 
 _SHARE = re.compile(
     r"^(?:about |nearly |almost |just |roughly |over |more than |fewer than |less than )?"
@@ -142,7 +144,10 @@ class _Word:
 
     @property
     def capital(self) -> bool:
-        """Capitalised in a way that suggests a name (a first word only if not a common word)."""
+        """Capitalised in a way that suggests a name (a first word only if not a common word);
+        a surname after a hyphenated particle ("al-Bashir", "bin-Talal") counts."""
+        if _PARTICLE_NAME.match(self.raw):
+            return True
         if not self.raw[0].isupper():
             return False
         if self.low in _ALWAYS_COMMON:
@@ -247,8 +252,10 @@ def _is_name_token(w: _Word) -> bool:
 
 
 def _is_standalone_name(text: str) -> bool:
-    """An appositive that is just a person's name ("Peter Cook", "Ms. Lopez")."""
+    """An appositive that is just a person's name ("Peter Cook", "Ms. Lopez"), perhaps with
+    where the person is from ("Sameer Kulkarni from Andheri")."""
     words = _words(text)
+    words = words[: next((i for i, w in enumerate(words) if i > 1 and w.low == "from"), len(words))]
     if not words or len(words) > 6:
         return False
     if not all(w.capital or w.low in _CONNECTORS or w.low in HONORIFICS for w in words):
@@ -384,6 +391,8 @@ def _common_role(p: _Common) -> SourceType:
         return SourceType.UNNAMED  # "those officials"
     if p.first.low == "the" or (p.definite and not p.plural):
         return SourceType.PRONOUN  # "the official", "Smith's spokeswoman"
+    if p.noun.low.startswith("spokes"):
+        return SourceType.NAMED_BODY  # "a Treasury spokesman": the body speaking (decision 3)
     return SourceType.UNNAMED
 
 
