@@ -152,6 +152,8 @@ class TrainConfig:
     max_train_sentences: int | None = None  # cap for smoke tests
     polnear_weight: float = 1.0  # loss weight of PolNeAR sentences vs bundled ones
     wikinews_weight: float = 1.0  # loss weight of Wikinews sentences vs bundled ones
+    # share of the bundled train articles trained on (a seeded choice by article id); 1.0: all
+    bundled_share: float = 1.0
     # the Wikinews calib sentences' share of the calibrator's total sample weight (0.5: each
     # corpus counts alike); None: every calib sentence weighs the same
     calib_wikinews_share: float | None = None
@@ -175,6 +177,10 @@ class TrainConfig:
         object.__setattr__(self, "run_seeds", tuple(sorted(seeds)))
         if self.epochs < 1 or self.batch_size < 1 or self.learning_rate <= 0:
             raise ConfigError("train.epochs, batch_size and learning_rate must be positive")
+        if not 0 < self.bundled_share <= 1:
+            raise ConfigError(
+                f"train.bundled_share must be above 0 and at most 1, not {self.bundled_share!r}"
+            )
         if self.calib_wikinews_share is not None and not 0 < self.calib_wikinews_share < 1:
             raise ConfigError("train.calib_wikinews_share must be between 0 and 1 (or left out)")
         if self.polnear_epochs is not None and self.polnear_epochs < 1:

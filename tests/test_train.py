@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from annotator.config import Config
 from annotator.corpora.bundled import load_split
 from annotator.modeldir import CONFIG_FILE
@@ -170,3 +172,24 @@ def test_a_window_model_trains_reproducibly_and_annotates_from_onnx(
         labels[backend] = [s.label for a in annotator.pipe(texts) for s in a.sentences]
     assert labels["torch-fp32"] == labels["onnx-fp32"]
     assert sum(label is not None for label in labels["torch-fp32"]) > 10
+
+
+def test_bundled_subset_is_a_seeded_share_independent_of_order() -> None:
+    from annotator.training.train import bundled_subset
+
+    articles = [{"id": f"a{i}"} for i in range(40)]
+    half = bundled_subset(articles, 0.5, seed=13)
+    assert len(half) == 20
+    assert [a["id"] for a in bundled_subset(list(reversed(articles)), 0.5, seed=13)] == [
+        a["id"] for a in reversed(half)
+    ]
+    assert {a["id"] for a in bundled_subset(articles, 0.5, seed=14)} != {a["id"] for a in half}
+    assert bundled_subset(articles, 1.0, seed=13) is articles
+
+
+def test_bundled_share_must_be_a_share() -> None:
+    from annotator.config import TrainConfig
+    from annotator.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="bundled_share"):
+        TrainConfig(bundled_share=0.0)

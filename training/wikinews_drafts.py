@@ -23,6 +23,9 @@ from pathlib import Path
 from annotator.corpora.bundled import SPLITS_FILE
 from annotator.corpora.wikinews import (
     BATCH,
+    US_POLITICS,
+    US_POLITICS_MIN_BODY,
+    US_POLITICS_SEED,
     article_words,
     drafts,
     notice_table,
@@ -38,6 +41,11 @@ def main() -> None:
     parser.add_argument("--wikinews", required=True, help="folder holding articles.jsonl")
     parser.add_argument("--out", default="data/wikinews/drafts")
     parser.add_argument("--extend", type=int, default=0, help="draft N more articles for train only")
+    parser.add_argument(
+        "--us-politics",
+        action="store_true",
+        help="with --extend: draw US political news of 15+ body sentences (seed 18), PolNeAR's kind of reporting",
+    )
     parser.add_argument("--splits", default=f"data/wikinews/corpus/{SPLITS_FILE}")
     parser.add_argument(
         "--notice", default=None, help="rewrite the attribution table of this NOTICE.md for the annotated ids"
@@ -51,7 +59,7 @@ def main() -> None:
         write_notice(articles, Path(args.notice), Path(args.out).parent / "source")
         return
     if args.extend:
-        extend(articles, chosen, args.extend, out, Path(args.splits))
+        extend(articles, chosen, args.extend, out, Path(args.splits), args.us_politics)
         return
     items = list(drafts(chosen))
     for k in range(0, len(items), BATCH):
@@ -76,10 +84,16 @@ def write_notice(articles: list, notice: Path, source: Path) -> None:
     print(f"{notice}: {len(ids)} articles, {public} in the public domain")
 
 
-def extend(articles: list, chosen: list, n: int, out: Path, splits_path: Path) -> None:
+def extend(
+    articles: list, chosen: list, n: int, out: Path, splits_path: Path, us_politics: bool = False
+) -> None:
     """Draft ``n`` more articles after the last batch file; they go to the train split."""
     splits = json.loads(splits_path.read_text(encoding="utf-8"))
-    more = select_more(articles, [a.id for a in chosen] + list(splits), n)
+    taken = [a.id for a in chosen] + list(splits)
+    if us_politics:
+        more = select_more(articles, taken, n, US_POLITICS_SEED, US_POLITICS, US_POLITICS_MIN_BODY)
+    else:
+        more = select_more(articles, taken, n)
     first = len(list(out.glob("batch-*.txt"))) + 1
     items = list(drafts(more))
     for k in range(0, len(items), BATCH):

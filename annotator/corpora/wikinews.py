@@ -116,24 +116,38 @@ def select(articles: Iterable[WikinewsArticle], seed: int = SEED) -> list[Wikine
 EXTENSION_SEED = 17
 
 
+US_POLITICS_SEED = 18
+US_POLITICS_MIN_BODY = 15
+# US political news, the kind of reporting PolNeAR (2016 US politics) holds
+US_POLITICS = re.compile(
+    r"\b(Congress|Senate|Senator|Sen\.|House of Representatives|Republicans?|Democrats?|"
+    r"White House|GOP|presidential (campaign|candidate|election|primary))\b"
+)
+
+
 def select_more(
-    articles: Iterable[WikinewsArticle], taken: Iterable[str], n: int, seed: int = EXTENSION_SEED
+    articles: Iterable[WikinewsArticle],
+    taken: Iterable[str],
+    n: int,
+    seed: int = EXTENSION_SEED,
+    topic: re.Pattern[str] | None = None,
+    min_body: int = MIN_BODY,
 ) -> list[WikinewsArticle]:
-    """A second draw of ``n`` articles for training: a seeded random sample (``seed``)
-    of the news articles with attribution wording, of the same lengths as :func:`select`
-    allows, that are not in ``taken``; in a fixed order."""
+    """A further draw of ``n`` articles for training: a seeded random sample (``seed``)
+    of the news articles with attribution wording (and ``topic`` wording, if given) of
+    ``min_body``..``MAX_BODY`` body sentences that are not in ``taken``; in a fixed order."""
     taken = set(taken)
     pool = sorted(
         (a for a in articles if a.id not in taken and not NOT_NEWS_TITLE.search(a.title)),
         key=lambda a: a.id,
     )
-    pool = [a for a in pool if ATTRIBUTION_WORDING.search(a.text)]
+    pool = [a for a in pool if ATTRIBUTION_WORDING.search(a.text) and (topic is None or topic.search(a.text))]
     rng = random.Random(seed)
     chosen: list[WikinewsArticle] = []
     for article in rng.sample(pool, len(pool)):  # a seeded order; lengths checked lazily (segmenting is slow)
         if len(chosen) == n:
             break
-        if MIN_BODY <= body_count(clean(article.text)) <= MAX_BODY:
+        if min_body <= body_count(clean(article.text)) <= MAX_BODY:
             chosen.append(article)
     return chosen
 

@@ -374,6 +374,16 @@ class TrainingData:
     data_hashes: dict[str, str]
 
 
+def bundled_subset(articles: list[dict[str, Any]], share: float, seed: int) -> list[dict[str, Any]]:
+    """The ``share`` of ``articles`` trained on: the ones whose id, hashed with ``seed``,
+    comes first (a fixed choice that does not depend on their order), in their order."""
+    if share >= 1:
+        return articles
+    rank = sorted(articles, key=lambda a: hashlib.sha256(f"{seed}:{a['id']}".encode()).hexdigest())
+    keep = {id(a) for a in rank[: max(1, round(share * len(articles)))]}
+    return [a for a in articles if id(a) in keep]
+
+
 def training_data(config: Config, polnear_dir: str | Path | None = None) -> TrainingData:
     """Read the bundled splits (with the Wikinews ones if ``wikinews_dir`` is set, and
     PolNeAR train if given) into training examples; dev and calib hold both corpora, so
@@ -381,11 +391,14 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
     corpus = Path(config.corpus_dir)
     context = context_settings(config)
     data_hashes = file_hashes(corpus)  # before reading, so they describe what was read
-    train_articles = load_split(corpus, "train")
+    train_articles = bundled_subset(
+        load_split(corpus, "train"), config.train.bundled_share, config.train.seed
+    )
     train_examples = build_examples(train_articles, context)
     corpora: dict[str, dict[str, Any]] = {
         "bundled": {
             "articles": len(train_articles),
+            "share": config.train.bundled_share,
             "sentences": len(train_examples),
             "licence": DATA_LICENCES["bundled"],
         }
