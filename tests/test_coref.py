@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotator.sourcing.coref import Candidate, Mention, Resolver, compatible, resolve
-from annotator.sourcing.sources import SourceType
+from annotator.sourcing.sources import SourceType, classify_source
 
 
 def _article(lines: list[tuple[str, str | None, str]]) -> tuple[str, list[Mention]]:
@@ -132,3 +132,61 @@ def test_compatibility_by_number_and_kind() -> None:
     assert not compatible("she", thing)  # not a person: no role or title
     assert compatible("they", group) and compatible("the ministry", body) and compatible("it", body)
     assert compatible("the officials", group) and not compatible("the diplomat", group)
+
+
+def test_an_unknown_description_needs_a_source_with_the_same_head_noun() -> None:
+    """ "the Lake District Planning Board" is not "some residents", and "the plan" is not
+    "harbour officials"; "the leaflet" refers back to "a leaflet handed out at the gates"."""
+    text, mentions = _article(
+        [
+            ("Some residents said the road would flood again.", "Some residents", "anonymous"),
+            (
+                "According to the Lake District Planning Board in Kendal, the road will be raised.",
+                "the Lake District Planning Board in Kendal",
+                "on_record",
+            ),
+            ("Harbour officials said the work would cost more.", "Harbour officials", "anonymous"),
+            (
+                "According to the council's five-year plan, the cost is £4m.",
+                "the council's five-year plan",
+                "on_record",
+            ),
+            (
+                "A leaflet handed out at the gates put the cost at £6m.",
+                "A leaflet handed out at the gates",
+                "anonymous",
+            ),
+            ("The leaflet said the council knew.", "The leaflet", "on_record"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert res[1].label == "on_record" and res[1].speaker == 1  # its own source, not "Some residents"
+    assert (res[3].label, res[3].resolved) == ("on_record", None)  # no plan before it: the head decides
+    assert (res[5].resolved, res[5].label) == ("A leaflet handed out at the gates", "anonymous")
+
+
+def test_a_title_finds_the_name_written_next_to_it() -> None:
+    """The tagger may mark only the title ("trade commissioner"); "the commissioner" later
+    is the person named right after it."""
+    text, mentions = _article(
+        [
+            (
+                "Trade commissioner Amara Okafor announced that the scheme would start in July.",
+                "Trade commissioner",
+                "anonymous",
+            ),
+            ("The ports are not ready yet.", None, "reporter"),
+            ("“We will start anyway,” the commissioner said.", "the commissioner", "anonymous"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert (res[2].resolved, res[2].label) == ("Amara Okafor", "on_record")
+
+
+def test_spokespeople_and_particle_names() -> None:
+    assert classify_source("a Treasury spokesman") is SourceType.NAMED_BODY  # decision 3
+    assert classify_source("A spokeswoman") is SourceType.NAMED_BODY
+    assert classify_source("the spokeswoman") is SourceType.PRONOUN  # resolved like any description
+    assert classify_source("President Omar al-Rashid") is SourceType.NAMED_PERSON
+    assert classify_source("A reader, Nadia Haddad from Tripoli") is SourceType.NAMED_PERSON
+    assert classify_source("a senior official") is SourceType.UNNAMED

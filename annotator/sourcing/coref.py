@@ -100,6 +100,14 @@ def is_person(candidate: Candidate) -> bool:
     )
 
 
+def _before_preposition(text: str) -> str:
+    """The words of a phrase before its first preposition, where its head noun is
+    ("a leaflet handed out" of "a leaflet handed out at the gates")."""
+    words = text.split()
+    cut = next((i for i, w in enumerate(words) if i and w.lower() in PREPOSITIONS), len(words))
+    return " ".join(words[:cut])
+
+
 def compatible(reference: str, candidate: Candidate) -> bool:
     """Whether a pronoun or description can refer back to ``candidate``: "he"/"she" to
     one person, "they" to anyone, "it" to a body or document, "the company" to a body,
@@ -120,8 +128,10 @@ def compatible(reference: str, candidate: Candidate) -> bool:
         return same_role(head_noun(reference), candidate.text) or (
             kind == "title" and ctype is SourceType.NAMED_PERSON
         )
-    if kind == "other":  # "the plan" ~ "a new plan", never "the mission" ~ "some officials"
-        return same_role(head_noun(reference), head_noun(candidate.text))
+    if (
+        kind == "other"
+    ):  # "the leaflet" ~ "a leaflet handed out", never "the federation" ~ "officials at the Federation"
+        return same_role(head_noun(reference), _before_preposition(candidate.text))
     return False
 
 
