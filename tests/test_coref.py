@@ -190,3 +190,51 @@ def test_spokespeople_and_particle_names() -> None:
     assert classify_source("President Omar al-Rashid") is SourceType.NAMED_PERSON
     assert classify_source("A reader, Nadia Haddad from Tripoli") is SourceType.NAMED_PERSON
     assert classify_source("a senior official") is SourceType.UNNAMED
+
+
+def test_they_is_a_group_or_a_body_not_one_named_person() -> None:
+    """ "They said" after "Dana Holm … nurses at the clinic" refers to the nurses: a single
+    named person is never "they" (and the label stays anonymous)."""
+    text, mentions = _article(
+        [
+            (
+                "Nurses at the clinic say the night shift is short of staff.",
+                "Nurses at the clinic",
+                "anonymous",
+            ),
+            ("Dana Holm, the clinic's director, said two posts would be filled.", "Dana Holm", "on_record"),
+            ("They said the new posts would not be enough.", "They", "on_record"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert (res[2].resolved, res[2].label) == ("Nurses at the clinic", "anonymous")
+    assert not compatible("they", Candidate(0, 9, "Dana Holm", SourceType.NAMED_PERSON))
+    assert compatible("they", Candidate(0, 9, "Holm and Berg", SourceType.NAMED_PERSON))
+
+
+def test_one_member_of_a_group_is_an_unnamed_speaker() -> None:
+    """ "one said", "the other added": the reader cannot tell which member spoke (data card
+    W23), so the sentence is not resolved to the last person named."""
+    for words in ("one", "One", "the other", "another", "one of them"):
+        assert classify_source(words) is SourceType.UNNAMED, words
+    assert classify_source("One, a machinist at the plant for 22 years") is SourceType.UNNAMED
+    text, mentions = _article(
+        [
+            (
+                "Plant manager Ruth Engel said the line would close in May.",
+                "Plant manager Ruth Engel",
+                "on_record",
+            ),
+            ("Two workers spoke at the gate.", None, "reporter"),
+            ("“We heard it on the radio,” one said.", "one", "anonymous"),
+        ]
+    )
+    res = resolve(mentions, text)
+    assert (res[2].resolved, res[2].resolved_type, res[2].label) == ("one", SourceType.UNNAMED, "anonymous")
+
+
+def test_officials_of_a_body_are_unnamed_people_not_the_body() -> None:
+    assert classify_source("officials of the Harbour Development Corporation") is SourceType.UNNAMED
+    assert classify_source("an official of the Pentagon") is SourceType.UNNAMED  # decision 3
+    assert classify_source("a spokesman of the Foreign Ministry") is SourceType.NAMED_BODY  # decision 3
+    assert classify_source("Secretary of State Kurt Campbell") is SourceType.NAMED_PERSON

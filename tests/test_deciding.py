@@ -181,3 +181,43 @@ def test_the_rules_find_a_subject_that_is_no_passive_and_leave_pronouns_to_resol
     assert decided is not None and _words(decided[1:], text) == ["two officials", "said"]
     # a named first source with nothing unnamed anywhere: the label head's output stands
     assert deciding_source("anonymous", [NAMED, WARNED], "The United States has warned China.") is None
+
+
+def test_a_stray_phrase_the_tagger_marked_is_not_a_second_source() -> None:
+    text = (
+        "The port will open, Consul General Ana Ruiz, who will oversee the opening, said at a news"
+        " conference at Midland City Hall"
+    )
+    runs = [
+        _run("source", "Consul General Ana Ruiz", 0.99, text),
+        _run("cue", "said", 0.99, text),
+        _run("source", "conference at Midland City Hall", 0.9, text),
+    ]
+    assert weakest_source("on_record", runs, text) is None
+    # the same runs with a real unnamed second source do lower the label
+    text2 = "The port will open, Consul General Ana Ruiz said, and aid workers say it is late"
+    runs2 = [
+        _run("source", "Consul General Ana Ruiz", 0.99, text2),
+        _run("cue", "said", 0.99, text2),
+        _run("source", "aid workers", 0.9, text2),
+        _run("cue", "say", 0.9, text2),
+    ]
+    assert weakest_source("on_record", runs2, text2) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "expected"),
+    [
+        ("Cargo traffic has fallen by a third, customs records show", "customs records", "on_record"),
+        ("Court filings show the firm was fined twice", "Court filings", "on_record"),
+        # a document only the paper has seen, and a sentence that also rests on hearsay
+        ("Emails seen by this newspaper show the manager asked for a cut", "Emails", None),
+        ("Court records reportedly show the firm was fined twice", "Court records", None),
+    ],
+)
+def test_a_public_record_the_label_head_called_anonymous_is_on_record(
+    text: str, source: str, expected: str | None
+) -> None:
+    runs = [_run("source", source, 0.95, text), _run("cue", "show", 0.9, text)]
+    decided = deciding_source("anonymous", runs, text)
+    assert (decided[0] if decided else None) == expected

@@ -35,6 +35,7 @@ from annotator.sourcing.lexicon import (
     WEEKDAYS,
 )
 from annotator.sourcing.sources import (
+    AGENT_NOUN,
     ANONYMOUS_TYPES,
     ON_RECORD_TYPES,
     SourceType,
@@ -82,10 +83,6 @@ def same_role(head: str, candidate: str) -> bool:
     return bool(stem) and stem in words
 
 
-# a noun for someone who does something ("a teacher", "a scientist", "an immigrant")
-_PERSON_NOUN = re.compile(r"^[a-z-]{3,}(?:er|or|ist|ian|ant|ent)$")
-
-
 def is_person(candidate: Candidate) -> bool:
     """One person: a named one, or an unnamed one described by a role, a title or an agent
     noun ("a senior US official", "a federal judge", "a teacher"; not "a non-profit" or "a
@@ -95,7 +92,7 @@ def is_person(candidate: Candidate) -> bool:
     head = head_noun(candidate.text)
     return (
         candidate.stype is SourceType.UNNAMED
-        and (head in ROLE_NOUNS or head in TITLE_NOUNS or bool(_PERSON_NOUN.search(head)))
+        and (head in ROLE_NOUNS or head in TITLE_NOUNS or bool(AGENT_NOUN.search(head)))
         and count_sources(candidate.text) == 1
     )
 
@@ -118,7 +115,9 @@ def compatible(reference: str, candidate: Candidate) -> bool:
     ctype = candidate.stype
     if kind == "person":
         return is_person(candidate)
-    if kind in ("people", "self", "relative"):
+    if kind == "people":  # "they": a group or body, not one named person
+        return not (ctype is SourceType.NAMED_PERSON and count_sources(candidate.text) == 1)
+    if kind in ("self", "relative"):
         return True
     if kind == "org":
         return ctype is SourceType.NAMED_BODY

@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 
 from annotator.sourcing import quotes
-from annotator.sourcing.cues import find_cues
+from annotator.sourcing.cues import find_anonymity_phrases, find_cues, find_weasels
 from annotator.sourcing.lexicon import (
     AUXILIARIES,
     DEFINITE,
@@ -24,8 +24,10 @@ from annotator.sourcing.runs import Run, by_confidence, is_relative_pronoun, ove
 from annotator.sourcing.sources import (
     ANONYMOUS_TYPES,
     ON_RECORD_TYPES,
+    SourceType,
     classify_source,
     count_sources,
+    names_a_source,
     reference_kind,
 )
 
@@ -68,8 +70,9 @@ def weakest_source(
         return None
     first = sources[0]
     for r in sources[1:]:
-        if r.score < min_mass or not _unnamed(_words(r, text)):
-            continue
+        words = _words(r, text)
+        if r.score < min_mass or not _unnamed(words) or not names_a_source(words):
+            continue  # "at a news conference at City Hall" is no second source
         # a clause describing the first source ("Jane Doe, 59, who watched ...") is not a second one
         if not text[min(first.end, r.end) : max(first.start, r.start)].strip(_GLUE):
             continue
@@ -110,6 +113,8 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
             return None  # "he", "they": resolution decides who that is, and so the label
     named = bool(sources) and classify_source(first) in ON_RECORD_TYPES
     unnamed = [r for r in sources[1:] if _unnamed(_words(r, text))]
+    if named and not unnamed and _public_record(sources[0], text):
+        return "on_record", sources[0], nearest_run(runs, "cue", sources[0].start, sources[0].end)
     if named and unnamed:
         return "anonymous", unnamed[0], nearest_run(runs, "cue", unnamed[0].start, unnamed[0].end)
     # the first source is a description ("The administration"), which may itself be the
@@ -128,6 +133,24 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     return ("anonymous", *found) if found else None
 
 
+_NOT_PUBLIC_AFTER = re.compile(
+    r"\s*(?:\w+\s+){0,2}?(?:seen|obtained|reviewed|leaked|viewed|shown)\b", re.IGNORECASE
+)
+
+
+def _public_record(source: Run, text: str) -> bool:
+    """Whether the source the label head called anonymous is a record the reader can look up
+    ("customs records show", "documents released under freedom of information laws"), which
+    ANNOTATION.md puts on the record; not one seen by the paper ("emails seen by this
+    newspaper"), nor in a sentence that also rests on hearsay ("reportedly", "someone")."""
+    if classify_source(_words(source, text)) is not SourceType.DOCUMENT:
+        return False
+    if _NOT_PUBLIC_AFTER.match(text, source.end):
+        return False
+    return not (find_weasels(text) or find_anonymity_phrases(text) or _HEARSAY.search(text))
+
+
+_HEARSAY = re.compile(r"\b(?:reportedly|someone|somebody|unnamed|anonymous)\b", re.IGNORECASE)
 _PRONOUN_KINDS = frozenset({"person", "people"})
 _BOUND = r"(?<![\w'’-])(?:{})(?![\w'’-])"  # whole words: "That's" holds no "that"
 _CLAUSE_BREAK = re.compile(

@@ -187,6 +187,9 @@ PRONOUNS: frozenset[str] = (
     | ADDRESSEE_PRONOUNS
 )
 PRONOUN_PHRASES = frozenset({"the two", "the three", "the latter", "the former", "each"})
+# One unidentified member of a group as a speaker ("“…,” one said", "the other said",
+# "another added"): the reader cannot tell which one, so the claim is unnamed (data card W23).
+GROUP_MEMBERS = frozenset({"one", "the other", "another", "the other one", "one of them", "one of those"})
 
 # Words that never open or close the noun phrase naming a source: the decoder trims them
 # off a span's edges ("even Obama", "among Labour Party leaders", "The Ferris campaign on").

@@ -17,6 +17,7 @@ from annotator.sourcing.cues import WEASEL_PATTERN
 from annotator.sourcing.lexicon import (
     ADDRESSEE_PRONOUNS,
     DEFINITE,
+    GROUP_MEMBERS,
     HONORIFICS,
     INDEFINITE,
     KNOWN_BODIES,
@@ -268,6 +269,8 @@ def _classify_phrase(phrase: str) -> SourceType:
     if not words:
         return SourceType.NONE
     low = " ".join(w.low for w in words)
+    if low in GROUP_MEMBERS:
+        return SourceType.UNNAMED  # "One, a machinist at the plant, said"
     if low in PRONOUNS or low in PRONOUN_PHRASES:
         return SourceType.PRONOUN
     if low in KNOWN_BODIES or low in PLACES:
@@ -277,10 +280,18 @@ def _classify_phrase(phrase: str) -> SourceType:
     start = _final_run(words)
     if start < len(words):
         prefix, run = words[:start], words[start:]
-        if not any(i and w.low in _NAMED_CUTS for i, w in enumerate(prefix)):
+        if not any(i and (w.low in _NAMED_CUTS or _role_of(prefix, i)) for i, w in enumerate(prefix)):
             return _classify_named(prefix, run)
     cut = next((i for i, w in enumerate(words) if i and w.low in _CUT_WORDS), len(words))
     return _classify_common(words[:cut], words[cut:])
+
+
+def _role_of(words: list[_Word], i: int) -> bool:
+    """Whether ``words[i]`` is the "of" of a role noun ("officials of the City Council"): the
+    people are unnamed, as "officials at the Council" are, not the body speaking."""
+    return (
+        words[i].low == "of" and words[i - 1].low in ROLE_NOUNS and not words[i - 1].low.startswith("spokes")
+    )
 
 
 def _classify_named(prefix: list[_Word], run: list[_Word]) -> SourceType:
@@ -449,6 +460,8 @@ def classify_source(text: str) -> SourceType:
     if not re.search(r"[A-Za-z]", cleaned):
         return SourceType.NONE
     low = cleaned.lower()
+    if low in GROUP_MEMBERS:
+        return SourceType.UNNAMED  # "one said": which member of a group, the reader cannot tell
     if low in PRONOUNS or low in PRONOUN_PHRASES or len(low) == 1:
         return SourceType.PRONOUN  # a single letter: "Q:"/"A:" in an interview transcript
     if WEASEL_PATTERN.match(cleaned):
@@ -462,6 +475,25 @@ def classify_source(text: str) -> SourceType:
     if SourceType.NAMED_PERSON in types:
         return SourceType.NAMED_PERSON
     return types[0]
+
+
+# a noun for someone who does something ("a teacher", "a scientist", "an immigrant")
+AGENT_NOUN = re.compile(r"^[a-z-]{3,}(?:er|or|ist|ian|ant|ent)$")
+
+
+def names_a_source(text: str) -> bool:
+    """Whether a phrase's head noun can name a source at all: a person, group, body or
+    document ("aid workers", "the ministry", "a report"), or a pronoun or name; not a
+    stray phrase the tagger marked ("a news conference at City Hall", "a three-day trip")."""
+    stype = classify_source(text)
+    if stype in (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.NONE):
+        return stype is not SourceType.NONE
+    noun = head_noun(text)
+    if _clean(text).lower() in GROUP_MEMBERS:
+        return True
+    if stype is SourceType.PRONOUN and reference_kind(text) != "other":
+        return True
+    return _head_kind(noun) is not _Kind.OTHER or bool(AGENT_NOUN.search(noun.removesuffix("s")))
 
 
 def head_noun(text: str) -> str:
