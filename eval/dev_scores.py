@@ -31,14 +31,10 @@ def main() -> int:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
-    from annotator.corpora.bundled import load_split
     from annotator.pipeline import Annotator
-    from annotator.training.bench import accuracy
+    from annotator.training.bench import accuracy, held_out_splits
 
-    splits = {"bundled/dev": load_split(args.corpus, "dev"), "wikinews/dev": load_split(args.wikinews, "dev")}
-    if args.calib:
-        splits["bundled/calib"] = load_split(args.corpus, "calib")
-        splits["wikinews/calib"] = load_split(args.wikinews, "calib")
+    splits = held_out_splits(args.corpus, args.wikinews, calib=args.calib)
     results = {}
     for model in args.models:
         results[model] = accuracy(Annotator(model, backend=args.backend), splits)

@@ -16,7 +16,7 @@ from annotator import modeldir
 from annotator.encoding import Encoder, SentenceInput
 from annotator.hardware import CpuInfo, cpu_info
 from annotator.model import SourcingModel
-from annotator.ort import OrtTagger, cache_root, model_key
+from annotator.ort import OrtTagger, cache_root, keeps_fp32, model_key
 from annotator.pipeline import Annotator
 from annotator.runtime import resolve_backend
 
@@ -119,3 +119,18 @@ def test_the_encoder_tokenizes_as_transformers_does(tiny_base: Path, max_length:
         assert feature["token_type_ids"] == enc["token_type_ids"][0]
         assert feature["offsets"] == [tuple(o) for o in enc["offset_mapping"][0]]
         assert feature["target"] == [s == 0 for s in enc.sequence_ids(0)]
+
+
+def test_int8_keeps_attention_heads_and_the_outlier_product_in_fp32(tiny_model_dir: Path) -> None:
+    import onnx
+
+    OrtTagger.load(tiny_model_dir, "onnx-int8")
+    folder = cache_root() / model_key(tiny_model_dir)
+    before = {n.name for n in onnx.load(str(folder / "onnx-fp32.onnx")).graph.node if n.op_type == "MatMul"}
+    after = {n.name for n in onnx.load(str(folder / "onnx-int8.onnx")).graph.node if n.op_type == "MatMul"}
+    quantized = before - after
+    assert quantized, "some feed-forward product is int8"
+    assert all(keeps_fp32(n) is False for n in quantized)
+    assert all("/intermediate/" in n or "/output/dense" in n for n in quantized)
+    assert not any("/attention/" in n or "_head" in n or "/layer.0/output/" in n for n in quantized)
+    assert any("/layer.0/output/" in n for n in after)

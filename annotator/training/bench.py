@@ -112,6 +112,19 @@ def time_backends(
     return timings
 
 
+def held_out_splits(
+    corpus: str | Path, wikinews: str | Path, calib: bool = False
+) -> dict[str, list[dict[str, Any]]]:
+    """The dev splits of both corpora (and their calib splits: more held-out labels, though
+    a calibrator's ECE on them is in-sample), on which choices between recipes are made."""
+    names = ("dev", "calib") if calib else ("dev",)
+    return {
+        f"{corpus_name}/{split}": load_split(directory, split)
+        for split in names
+        for corpus_name, directory in (("bundled", corpus), ("wikinews", wikinews))
+    }
+
+
 def accuracy(annotator: Annotator, splits: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, float]]:
     """Macro-F1 and ECE of the pipeline on each test split."""
     out = {}
