@@ -133,6 +133,7 @@ def deciding_source(label: str, runs: Sequence[Run], text: str) -> tuple[str, Ru
     return ("anonymous", *found) if found else None
 
 
+_HEARSAY = re.compile(r"\b(?:reportedly|someone|somebody|unnamed|anonymous)\b", re.IGNORECASE)
 _NOT_PUBLIC_AFTER = re.compile(
     r"\s*(?:\w+\s+){0,2}?(?:seen|obtained|reviewed|leaked|viewed|shown)\b", re.IGNORECASE
 )
@@ -150,7 +151,6 @@ def _public_record(source: Run, text: str) -> bool:
     return not (find_weasels(text) or find_anonymity_phrases(text) or _HEARSAY.search(text))
 
 
-_HEARSAY = re.compile(r"\b(?:reportedly|someone|somebody|unnamed|anonymous)\b", re.IGNORECASE)
 _PRONOUN_KINDS = frozenset({"person", "people"})
 _BOUND = r"(?<![\w'’-])(?:{})(?![\w'’-])"  # whole words: "That's" holds no "that"
 _CLAUSE_BREAK = re.compile(

@@ -488,11 +488,11 @@ def names_a_source(text: str) -> bool:
     stype = classify_source(text)
     if stype in (SourceType.NAMED_PERSON, SourceType.NAMED_BODY, SourceType.NONE):
         return stype is not SourceType.NONE
-    noun = head_noun(text)
     if _clean(text).lower() in GROUP_MEMBERS:
         return True
     if stype is SourceType.PRONOUN and reference_kind(text) != "other":
         return True
+    noun = head_noun(text)
     return _head_kind(noun) is not _Kind.OTHER or bool(AGENT_NOUN.search(noun.removesuffix("s")))
 
 
