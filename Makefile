@@ -13,6 +13,8 @@ POLNEAR_DIR ?=
 SAMPLE ?= data/sample_article.txt
 CORPUS := data/corpus/train.jsonl data/corpus/dev.jsonl data/corpus/calib.jsonl data/corpus/test.jsonl
 WIKINEWS := $(patsubst data/corpus/%,data/wikinews/corpus/%,$(CORPUS))
+# the compiled splits are build outputs (not in git): every target that reads them builds them first
+DATA := $(CORPUS) $(WIKINEWS)
 POLNEAR_ARG := $(if $(POLNEAR_DIR),--polnear $(POLNEAR_DIR),)
 # RUN_SEEDS="13 14": one fine-tuning run per seed, averaged into one model (train.run_seeds)
 RUN_SEEDS ?=
@@ -49,25 +51,25 @@ $(CORPUS) &: $(wildcard data/source/*.txt) annotator/corpora/source.py annotator
 $(WIKINEWS) &: $(wildcard data/wikinews/source/*.txt) annotator/corpora/source.py annotator/corpora/bundled.py | $(VENV)/.installed
 	$(PY) training/build_corpus.py --source data/wikinews/source --out data/wikinews/corpus
 
-data: $(CORPUS) $(WIKINEWS) ## Compile the bundled and Wikinews corpora (*/source -> */corpus splits)
+data: $(DATA) ## Compile the bundled and Wikinews corpora (*/source -> */corpus splits)
 
-data-check: $(VENV)/.installed ## Validate the corpus: schema, offsets, splits, near-duplicates; regenerate stats
+data-check: $(VENV)/.installed $(DATA) ## Validate the corpus: schema, offsets, splits, near-duplicates; regenerate stats
 	$(PY) training/data_check.py --source data/source --corpus data/corpus
 
-train: $(VENV)/.installed ## Train and calibrate the adapter model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)
+train: $(VENV)/.installed $(DATA) ## Train and calibrate the adapter model into models/default (POLNEAR_DIR=... to mix in PolNeAR, RUN_SEEDS="13 14" for a soup)
 	$(PY) training/fit_model.py --config $(CONFIG) --out $(MODEL_DIR) $(POLNEAR_ARG) $(RUN_SEEDS_ARG)
 
-eval: $(VENV)/.installed ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
+eval: $(VENV)/.installed $(DATA) ## Evaluate models/default on the test split (+ PolNeAR dev with POLNEAR_DIR=...)
 	$(PY) eval/run_eval.py --model $(MODEL_DIR) --wikinews data/wikinews/corpus $(POLNEAR_ARG) --reference $(REFERENCE)
 
 ship: $(VENV)/.installed ## Copy the trained, evaluated adapter model (MODEL_DIR) into annotator/weights, the default model
 	$(PY) training/ship_model.py --model $(MODEL_DIR)
 
-test: $(VENV)/.installed ## Run the fast test suite (the shipped model's behaviour, a tiny random model's invariants; no training)
+test: $(VENV)/.installed $(DATA) ## Run the fast test suite (the shipped model's behaviour, a tiny random model's invariants; no training)
 	@# pytest exits 5 when it collects no tests: that is a failure here, not a pass
 	$(VENV)/bin/pytest; rc=$$?; if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
-test-slow: $(VENV)/.installed ## Run the tests that need files outside the checkout (../shared)
+test-slow: $(VENV)/.installed $(DATA) ## Run the tests that need files outside the checkout (../shared)
 	$(VENV)/bin/pytest -m slow
 
 test-wheel: $(VENV)/.installed ## Build the wheel, install it in a new venv, annotate from /tmp (minutes)
@@ -78,7 +80,7 @@ demo: $(VENV)/.installed ## Install, then annotate the sample article with the s
 	$(VENV)/bin/annotator annotate $(SAMPLE) --format text
 	@echo "wrote demo.html"
 
-bench: $(VENV)/.installed ## Every backend's speed and accuracy on real and bundled articles, cold start, memory (BENCH_MODEL=...)
+bench: $(VENV)/.installed $(DATA) ## Every backend's speed and accuracy on real and bundled articles, cold start, memory (BENCH_MODEL=...)
 	$(PY) eval/run_bench.py --model $(BENCH_MODEL) --out eval/reports/bench.json $(if $(BENCH_REFERENCE),--reference-model $(BENCH_REFERENCE),)
 
 load: $(VENV)/.installed ## Load-test annotator serve: 8 clients for 60 s on loopback -> eval/reports/load.json
