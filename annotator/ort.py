@@ -30,7 +30,7 @@ from annotator.tagger import TaggerOutput
 
 logger = logging.getLogger(__name__)
 
-EXPORT_VERSION = "4"  # bump when the exported graph or the quantization changes
+EXPORT_VERSION = "5"  # bump when the exported graph or the quantization changes
 OUTPUT_NAMES = ("label_logits", "strength_logit", "tag_logits")
 CACHE_ENV = "ANNOTATOR_CACHE"
 ORT_BACKENDS = ("onnx-fp32", "onnx-int8")
@@ -115,7 +115,13 @@ class OrtTagger:
 def export(directory: Path, out_dir: Path) -> None:
     """Export the model in ``directory`` to ``out_dir/onnx-fp32.onnx`` and quantize it to
     ``out_dir/onnx-int8.onnx``; written under temporary names, then renamed, so a
-    reader never sees half a file."""
+    reader never sees half a file.
+
+    The encoder is traced with eager attention (matrix product, additive mask, softmax),
+    which :func:`fuse` turns into one ONNX Runtime ``Attention`` node per layer. Traced
+    with torch's scaled-dot-product attention instead, the graph masks with ``Where`` and
+    ``IsNaN`` nodes that ONNX Runtime runs one by one: about 15% of the int8 graph's time,
+    and no fusion (``make bench`` has the speeds)."""
     import torch
 
     from annotator.model import SourcingModel
@@ -123,6 +129,7 @@ def export(directory: Path, out_dir: Path) -> None:
     logger.info("exporting %s to ONNX in %s (once per model)", directory, out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     model = SourcingModel.load(directory, backend="torch-fp32")
+    model.network.encoder.set_attn_implementation("eager")
     batch = model.collate(
         model.encode(
             [
@@ -131,6 +138,7 @@ def export(directory: Path, out_dir: Path) -> None:
             ]
         )
     )
+    traced = out_dir / f"traced.{os.getpid()}.tmp"
     fp32 = out_dir / f"onnx-fp32.{os.getpid()}.tmp"
     dynamic = {name: {0: "batch", 1: "sequence"} for name in (*INPUT_NAMES, "tag_logits")}
     dynamic["pool"] = {0: "batch", 1: "slots", 2: "sequence"}
@@ -142,35 +150,60 @@ def export(directory: Path, out_dir: Path) -> None:
         torch.onnx.export(
             model.network,
             tuple(batch[k] for k in INPUT_NAMES),
-            str(fp32),
+            str(traced),
             input_names=list(INPUT_NAMES),
             output_names=list(OUTPUT_NAMES),
             dynamic_axes=dynamic,
             opset_version=17,
             dynamo=False,
         )
+    config = model.network.encoder.config
+    fuse(traced, fp32, config.num_attention_heads, config.hidden_size)
+    traced.unlink()
     int8 = out_dir / f"onnx-int8.{os.getpid()}.tmp"
     quantize(fp32, int8)
     int8.replace(out_dir / "onnx-int8.onnx")
     fp32.replace(out_dir / "onnx-fp32.onnx")
 
 
+def fuse(source: Path, target: Path, heads: int, hidden: int) -> None:
+    """ONNX Runtime's BERT fusions, saved to ``target``: each layer's attention becomes one
+    ``Attention`` node (query, key and value in one product), the embeddings one
+    ``EmbedLayerNormalization``, bias and GELU one ``BiasGelu``. Node names of the
+    remaining products are kept, so :func:`keeps_fp32` still reads them; the fused attention
+    stays fp32."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    logging.disable(logging.WARNING)  # the optimizer logs each fusion to the root logger
+    try:
+        fused = optimize_model(
+            str(source), model_type="bert", num_heads=heads, hidden_size=hidden, opt_level=1
+        )
+    finally:
+        logging.disable(logging.NOTSET)
+    if not fused.get_fused_operator_statistics().get("Attention"):
+        # still a correct graph, only slower: a new exporter may trace attention differently
+        logger.warning("ONNX Runtime did not fuse the attention of %s; it runs unfused", source)
+    fused.save_model_to_file(str(target))
+
+
 def keeps_fp32(node: str) -> bool:
-    """Whether the int8 graph leaves a product in fp32: the heads, attention, the pooling
-    product (not an encoder weight) and the first layer's feed-forward output projection."""
+    """Whether the int8 graph leaves a product in fp32: the heads, attention (the fused
+    ``Attention`` nodes and attention's output projection), the pooling product (not an
+    encoder weight) and the first layer's feed-forward output projection."""
     return "_head" in node or "/attention/" in node or "/encoder/" not in node or "/layer.0/output/" in node
 
 
 def quantize(source: Path, target: Path, keep: Callable[[str], bool] = keeps_fp32) -> None:
-    """Dynamic int8 quantization of the feed-forward matrix products (two thirds of the
-    encoder's multiply-adds), weights per output channel, but for the first layer's output
-    projection, whose activations carry BERT's outliers. Attention and the three heads stay
-    fp32: on the dev splits, quantizing every matrix product moved macro-F1 and ECE by up to
-    0.0023 from fp32 and on the Wikinews test split by 0.0074; every feed-forward product cost
-    the adapter model of 2026-12 0.013 on Wikinews dev, and that came from one product,
-    ``layer.0/output`` (``eval/reports/quantization_dev.json``, written by
-    ``eval/quantization_dev.py``): without it every dev and calib split stays within 0.0025
-    of fp32 (``eval/reports/bench.json`` has the test splits)."""
+    """Dynamic int8 quantization of the products ``keep`` does not keep, weights per output
+    channel. As shipped (:func:`keeps_fp32`), the feed-forward products (two thirds of the
+    encoder's multiply-adds) but for the first layer's output projection, whose activations
+    carry BERT's outliers: every feed-forward product cost the adapter model of 2026-12 0.013
+    macro-F1 on Wikinews dev, all of it from ``layer.0/output``; without it every dev and calib
+    split stays within 0.0025 of fp32. Quantizing attention's query/key/value product too ran
+    about 17% faster but cost bundled calib 0.004 macro-F1 and bundled dev 0.003 ECE, so
+    attention stays fp32 (``eval/reports/quantization_dev.json``, written by
+    ``eval/quantization_dev.py``; ``eval/reports/bench.json`` has the test splits)."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -183,7 +216,7 @@ def quantize(source: Path, target: Path, keep: Callable[[str], bool] = keeps_fp3
             str(target),
             per_channel=True,
             weight_type=QuantType.QInt8,
-            op_types_to_quantize=["MatMul", "Gemm"],
+            op_types_to_quantize=["MatMul", "Gemm", "Attention"],  # Attention: the fused one
             nodes_to_exclude=kept_fp32,
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},  # fused ops lack inferred types
         )

@@ -4,10 +4,10 @@
 ``make bench`` measured: bf16 only where the CPU has it natively (Intel AMX: about 3x
 fp32 there; emulated elsewhere and several times slower), otherwise ONNX Runtime with
 int8 weights, which keeps the test-split labels and the score's calibration (see
-``eval/reports/bench.json``). On an AMD EPYC with AVX-512 BF16 but no AMX, torch-bf16
-ran about 10% faster than onnx-int8 on real articles (bench.json of the window-packing
-model), but it needs torch, whose import alone costs more than the whole ONNX cold start,
-so ``auto`` keeps onnx-int8 there. An explicit backend always wins.
+``eval/reports/bench.json``). On an AMD EPYC with AVX-512 BF16 but no AMX, onnx-int8 ran
+15% faster than torch-bf16 on real articles (bench.json of export 5, whose attention ONNX
+Runtime fuses), and torch-bf16 would need torch, whose import alone costs more than the whole
+ONNX cold start. An explicit backend always wins.
 """
 
 from __future__ import annotations

@@ -26,25 +26,37 @@ def _ffn(node: str) -> bool:
 
 
 def variants() -> dict[str, Callable[[str], bool]]:
-    """Name -> which products stay fp32 (the rest of the MatMuls and Gemms become int8)."""
+    """Name -> which products stay fp32 (the rest of the MatMuls, Gemms and fused Attention
+    nodes, each layer's query/key/value product, become int8)."""
     from annotator.ort import keeps_fp32
 
     out: dict[str, Callable[[str], bool]] = {
         "shipped (keeps_fp32)": keeps_fp32,
         "every feed-forward product (export 3)": lambda n: not _ffn(n),
         "feed-forward up-projections only": lambda n: "/intermediate/" not in n,
-        "every encoder product but layer.0/output": functools.partial(_all_but, "/layer.0/output/"),
-        "every encoder product but layer.0": functools.partial(_all_but, "/layer.0/"),
+        "attention's output too": _attention_output_too,
+        "attention's query/key/value too": _qkv_too,
+        "attention's query/key/value and output too": _attention_too,
     }
     for k in range(6):
         out[f"feed-forward but layer.{k}/output"] = functools.partial(_ffn_but, f"/layer.{k}/output/")
     return out
 
 
-def _all_but(kept: str, node: str) -> bool:
-    """The heads and pooling stay fp32, and the products under ``kept``; attention's scores
-    (products of two activations) are left to the quantizer, which skips them."""
-    return "_head" in node or "/encoder/" not in node or kept in node
+def _attention_output_too(node: str) -> bool:
+    from annotator.ort import keeps_fp32
+
+    return keeps_fp32(node) and "/attention/output/" not in node
+
+
+def _qkv_too(node: str) -> bool:
+    from annotator.ort import keeps_fp32
+
+    return keeps_fp32(node) and not node.startswith("Attention")
+
+
+def _attention_too(node: str) -> bool:
+    return _qkv_too(node) and "/attention/output/" not in node
 
 
 def _ffn_but(kept: str, node: str) -> bool:

@@ -134,3 +134,18 @@ def test_int8_keeps_attention_heads_and_the_outlier_product_in_fp32(tiny_model_d
     assert all("/intermediate/" in n or "/output/dense" in n for n in quantized)
     assert not any("/attention/" in n or "_head" in n or "/layer.0/output/" in n for n in quantized)
     assert any("/layer.0/output/" in n for n in after)
+
+
+def test_the_export_fuses_each_layers_attention(tiny_model_dir: Path) -> None:
+    """Traced with eager attention, ONNX Runtime fuses every layer's attention into one node;
+    traced with scaled-dot-product attention, it masks with Where/IsNaN node by node."""
+    import json
+
+    import onnx
+
+    OrtTagger.load(tiny_model_dir, "onnx-fp32")
+    graph = onnx.load(str(cache_root() / model_key(tiny_model_dir) / "onnx-fp32.onnx")).graph
+    ops = [n.op_type for n in graph.node]
+    config = json.loads((modeldir.tokenizer_dir(tiny_model_dir) / "config.json").read_text())
+    assert ops.count("Attention") == config["num_hidden_layers"]
+    assert "IsNaN" not in ops and "Softmax" not in ops
