@@ -238,3 +238,30 @@ def test_officials_of_a_body_are_unnamed_people_not_the_body() -> None:
     assert classify_source("an official of the Pentagon") is SourceType.UNNAMED  # decision 3
     assert classify_source("a spokesman of the Foreign Ministry") is SourceType.NAMED_BODY  # decision 3
     assert classify_source("Secretary of State Kurt Campbell") is SourceType.NAMED_PERSON
+
+
+def test_a_named_speaker_with_words_after_or_before_the_name_is_named() -> None:
+    """A name before "from"/"in" ("Tomas Varga from the Drivers' Union"), a name after a
+    lower-case noun for the person ("a shopkeeper Ravi Menon"), or a titled name in an
+    appositive ("Another researcher, chemistry professor Lena Brandt") names the speaker,
+    so "he added" after their words is on the record."""
+    named = (
+        "Tomas Varga from the Drivers' Union",
+        "Okafor in a radio interview",
+        "Governor Ellis Park in a statement",
+        "a shopkeeper Ravi Menon",
+        "Another researcher, chemistry professor Lena Brandt",
+    )
+    for words in named:
+        assert classify_source(words) is SourceType.NAMED_PERSON, words
+    for words in ("Doctors at the clinic", "a source, citing President Mara Quist", "a Republican"):
+        assert classify_source(words) is not SourceType.NAMED_PERSON, words
+    text, mentions = _article(
+        [
+            ("“Fuel duty is a tax on work,” said Tomas Varga from the Drivers' Union.",
+             "Tomas Varga from the Drivers' Union", "on_record"),
+            ("“Nobody here can afford another rise,” he added.", "he", "anonymous"),
+        ]
+    )  # fmt: skip
+    res = resolve(mentions, text)
+    assert (res[1].resolved_type, res[1].label) == (SourceType.NAMED_PERSON, "on_record")

@@ -283,7 +283,43 @@ def _classify_phrase(phrase: str) -> SourceType:
         if not any(i and (w.low in _NAMED_CUTS or _role_of(prefix, i)) for i, w in enumerate(prefix)):
             return _classify_named(prefix, run)
     cut = next((i for i, w in enumerate(words) if i and w.low in _CUT_WORDS), len(words))
+    if _names_a_person(words[:cut]):
+        return SourceType.NAMED_PERSON  # "Edmund King from the AA", "Mr Blair in a speech"
     return _classify_common(words[:cut], words[cut:])
+
+
+def _names_a_person(head: list[_Word]) -> bool:
+    """Whether the words before a cut ("in", "from", ...) are all a person's name, perhaps
+    after a title: two or more capitalised words, or one that is not a plural ("Hagan",
+    "President Obama", not "Doctors")."""
+    titled = len(head) > 1 and (head[0].low in HONORIFICS or head[0].low in TITLE_NOUNS)
+    if titled:
+        head = head[1:]
+    if not head or _final_run(head) != 0 or not any(_is_name_token(w) for w in head) or _is_body_run(head):
+        return False
+    return titled or len(head) > 1 or not _plural(head[0].low)
+
+
+def _person_noun(low: str) -> bool:
+    """A noun for a person ("professor", "resident", "attendee"), as before a name."""
+    return low in ROLE_NOUNS or low in TITLE_NOUNS or bool(AGENT_NOUN.search(low)) or low.endswith("ee")
+
+
+def _full_name(run: list[_Word]) -> bool:
+    """Two or more name words that do not name a body ("Om Prakash", "Julian Marshall")."""
+    return sum(_is_name_token(w) for w in run) >= 2 and not _is_body_run(run)
+
+
+def _is_titled_name(text: str) -> bool:
+    """An appositive that names a person after lower-case words ending in a noun for them
+    ("civil engineering professor Julian Marshall"), not after a verb or preposition
+    ("citing President Biden", "a spokesman for Senator Ted Cruz")."""
+    words = _words(text)
+    start = _final_run(words)
+    prefix, run = words[:start], words[start:]
+    if not prefix or not run or any(w.raw[0].isupper() or w.low in _CUT_WORDS for w in prefix):
+        return False
+    return _person_noun(prefix[-1].low) and _full_name(run)
 
 
 def _role_of(words: list[_Word], i: int) -> bool:
@@ -306,6 +342,8 @@ def _classify_named(prefix: list[_Word], run: list[_Word]) -> SourceType:
     if first in INDEFINITE or first in NUMBERS or first in MANY:
         if _is_body_run(run) and not _is_name_token(run[-1]):
             return SourceType.NAMED_BODY  # "a Daily Courier" (report)
+        if first in INDEFINITE and len(prefix) > 1 and _person_noun(prefix[-1].low) and _full_name(run):
+            return SourceType.NAMED_PERSON  # "an attendee Om Prakash"
         return SourceType.UNNAMED  # "a Republican", "two Democrats"
     if _is_body_run(run):
         return SourceType.NAMED_BODY
@@ -468,7 +506,7 @@ def classify_source(text: str) -> SourceType:
         return SourceType.VAGUE  # "it is believed", "critics say"
     parts = [p for p in APPOSITION.split(cleaned) if p.strip(_STRIP)]
     head = re.split(r"\s+(?:who|which|whose)\s+", parts[0])[0] if parts else cleaned
-    if any(_is_standalone_name(p) for p in parts[1:]):
+    if any(_is_standalone_name(p) or _is_titled_name(p) for p in parts[1:]):
         return SourceType.NAMED_PERSON  # "a spokesman for the Pentagon, Peter Cook"
     conjuncts = [c for c in re.split(r"\s+and\s+", head) if c.strip(_STRIP)]
     types = [_classify_phrase(c) for c in conjuncts] or [SourceType.NONE]
