@@ -165,7 +165,8 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     if args.ray:
         return _ray_run(args)
     try:
-        annotator = Annotator.from_dir(args.model, backend=args.backend)
+        # files: a one-shot process, where the start-up is most of the time; a corpus streams long
+        annotator = Annotator.from_dir(args.model, backend=args.backend, one_shot=not args.input)
     except AnnotatorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

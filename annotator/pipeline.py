@@ -70,12 +70,15 @@ class Annotator:
         self.info = dict(info or {})
 
     @classmethod
-    def from_dir(cls, path: str | Path | None = None, backend: str | None = None) -> Annotator:
+    def from_dir(
+        cls, path: str | Path | None = None, backend: str | None = None, *, one_shot: bool = False
+    ) -> Annotator:
         """Load a model directory written by ``make train`` or ``make ship`` (default:
-        :func:`default_model_dir`)."""
+        :func:`default_model_dir`); ``one_shot`` when the process annotates a few documents
+        and exits, so ``auto`` never pays for importing torch (:mod:`annotator.runtime`)."""
         directory = modeldir.require(path if path is not None else default_model_dir())
         config = modeldir.read_config(directory)
-        backend = resolve_backend(backend or config.inference.backend)
+        backend = resolve_backend(backend or config.inference.backend, one_shot=one_shot)
         model = load_tagger(directory, backend, config.inference.threads)
         return cls(model, SourcingScorer.load(directory), config, modeldir.describe(directory, backend))
 

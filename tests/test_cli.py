@@ -192,3 +192,22 @@ def test_reader_closing_early_is_a_quiet_exit(
     assert first.startswith(b"== a0"), err  # the CLI did start writing
     assert code == 0, err
     assert "Traceback" not in err and "BrokenPipeError" not in err and "Exception ignored" not in err
+
+
+def test_the_cli_on_a_file_never_waits_for_torch_even_with_amx(
+    tiny_model_dir: Path,
+    inputs: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """On an AMX CPU ``auto`` means torch-bf16 for a long-lived annotator, but the CLI on a
+    file is one short process, where importing torch costs more than bf16 saves."""
+    from annotator import runtime
+    from annotator.hardware import CpuInfo
+
+    amx = CpuInfo("Intel Xeon", ("avx2", "avx512f", "avx512_bf16", "amx_tile", "amx_bf16"), 2)
+    monkeypatch.setattr(runtime, "cpu_info", lambda: amx)
+    code, out, err = annotate(capsys, tiny_model_dir, inputs["other"], "-f", "json", "--backend", "auto")
+    assert code == 0, err
+    assert json.loads(out)["model"]["backend"] == "onnx-int8"
+    assert runtime.resolve_backend("auto") == "torch-bf16"

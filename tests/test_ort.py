@@ -83,6 +83,9 @@ def test_auto_uses_bf16_only_with_amx() -> None:
     assert resolve_backend("auto", amx) == "torch-bf16"
     assert resolve_backend("auto", avx2) == resolve_backend("auto", zen4) == "onnx-int8"
     assert resolve_backend("torch-fp32", amx) == "torch-fp32"  # an explicit choice wins
+    # a one-shot process (the CLI on a file) never pays for importing torch
+    assert resolve_backend("auto", amx, one_shot=True) == "onnx-int8"
+    assert resolve_backend("torch-bf16", amx, one_shot=True) == "torch-bf16"
 
 
 def test_cpu_info_reads_the_flags(tmp_path: Path) -> None:

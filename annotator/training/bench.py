@@ -242,6 +242,7 @@ def benchmark(
     }
     compare(entries)
     auto = resolve_backend("auto")
+    one_shot = resolve_backend("auto", one_shot=True)  # what the CLI on a file runs
     lengths = [(abs(sum(s["kind"] == "body" for s in a["sentences"]) - 25), i) for i, a in enumerate(real)]
     latency_article = real[min(lengths)[1]]["text"]
     results: dict[str, Any] = {
@@ -255,9 +256,10 @@ def benchmark(
         "model": model,
         "reference_model": reference_model,
         "auto_backend": auto,
+        "auto_backend_one_shot": one_shot,
         "backends": entries,
         "encoder_work": context_options(model, auto, splits, sets["real"]),
-        "cold_start": cold_start(model, auto, latency_article),
+        "cold_start": cold_start(model, one_shot, latency_article),
     }
     results["targets"] = targets(results)
     return results
@@ -308,7 +310,10 @@ def summary(results: dict[str, Any]) -> list[str]:
             f"{e['speed']['bundled']['best_sentences_per_s']:>8.1f} {e['speedup_vs_fp32']:>7.2f}  {acc}  "
             f"{'yes' if e['keeps_accuracy'] else 'no'}"
         )
-    lines.append(f"auto picks {results['auto_backend']} on this CPU")
+    lines.append(
+        f"auto picks {results['auto_backend']} on this CPU, "
+        f"{results.get('auto_backend_one_shot', results['auto_backend'])} for the CLI on a file"
+    )
     if results.get("reference_model"):
         auto = results["backends"][results["auto_backend"]]
         lines.append(
