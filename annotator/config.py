@@ -155,6 +155,9 @@ class TrainConfig:
     # share of the bundled train articles trained on (a seeded choice by article id); 1.0: all.
     # Half keeps `make train` under 30 minutes beside 683 Wikinews train articles.
     bundled_share: float = 0.5
+    # decay per step of a moving average of the trained weights, tried in their place when
+    # an epoch is chosen (annotator.training.average); 0: none
+    weight_average: float = 0.0
     # the Wikinews calib sentences' share of the calibrator's total sample weight (0.5: each
     # corpus counts alike); None: every calib sentence weighs the same
     calib_wikinews_share: float | None = None

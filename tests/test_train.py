@@ -193,3 +193,28 @@ def test_bundled_share_must_be_a_share() -> None:
 
     with pytest.raises(ConfigError, match="bundled_share"):
         TrainConfig(bundled_share=0.0)
+
+
+def test_the_weight_average_follows_the_weights_and_is_swapped_in_and_out() -> None:
+    """The moving average trails the trained weights (frozen ones are not averaged), and
+    ``applied`` puts it in the network only for the duration of the block."""
+    import torch
+
+    from annotator.training.average import WeightAverage
+
+    net = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    net[0].requires_grad_(False)
+    average = WeightAverage(net, decay=0.9)
+    start = net[1].weight.detach().clone()
+    assert [n for n, _ in average.params] == ["1.weight", "1.bias"]
+    with torch.no_grad():
+        net[1].weight.add_(1.0)
+    for _ in range(50):
+        average.update()
+    trained = net[1].weight.detach().clone()
+    assert torch.all(average.shadow["1.weight"] > start) and torch.all(average.shadow["1.weight"] < trained)
+    with average.applied():
+        assert torch.equal(net[1].weight, average.shadow["1.weight"])
+    assert torch.equal(net[1].weight, trained)
+    with pytest.raises(ValueError, match="decay"):
+        WeightAverage(net, decay=1.0)

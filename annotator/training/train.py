@@ -37,6 +37,7 @@ from annotator.provenance import DATA_LICENCES, git_commit, versions
 from annotator.scoring import SourcingScorer
 from annotator.sourcing.runs import overlaps
 from annotator.training.align import align
+from annotator.training.average import WeightAverage
 from annotator.training.metrics import macro_f1
 from annotator.training.soup import Soup, greedy_soup
 from annotator.types import LABEL_NAMES, Kind
@@ -169,6 +170,7 @@ def fit_tagger(
     )
     total_steps = steps * tc.epochs
     optimizer, scheduler = _optimizer(model, config, total_steps)
+    average = WeightAverage(model.network, tc.weight_average) if tc.weight_average else None
     progress = _Progress(total_steps)
     history: list[dict[str, float]] = []
     best_f1, best_state = -1.0, None
@@ -181,14 +183,20 @@ def fit_tagger(
             [features[i] for i in ids]
             for ids in _length_grouped_batches(lengths, _sizes(features), tc.batch_size, rng)
         ]
-        _train_epoch(model, batches, train_examples, optimizer, scheduler, config, progress)
+        _train_epoch(model, batches, train_examples, optimizer, scheduler, config, progress, average)
         record = selection_scores(model, dev_examples, extra_dev)
-        selection = record["selection"]
+        if (not dev_examples and not extra_dev) or record["selection"] > best_f1:
+            best_f1 = record["selection"]
+            best_state = copy.deepcopy(model.network.state_dict())
+        if average is not None:
+            with average.applied():
+                averaged = selection_scores(model, dev_examples, extra_dev)
+                if averaged["selection"] > best_f1:
+                    best_f1 = averaged["selection"]
+                    best_state = copy.deepcopy(model.network.state_dict())
+            record.update({f"averaged_{k}": v for k, v in averaged.items()})
         history.append({"epoch": epoch, **record, "seconds": time.perf_counter() - progress.started})
         logger.info("epoch %d done: %s", epoch, ", ".join(f"{k} {v:.4f}" for k, v in record.items()))
-        if (not dev_examples and not extra_dev) or selection > best_f1:
-            best_f1 = selection
-            best_state = copy.deepcopy(model.network.state_dict())
     if best_state is not None:
         model.network.load_state_dict(best_state)
     model.network.eval()
@@ -262,9 +270,10 @@ def _train_epoch(
     scheduler: torch.optim.lr_scheduler.LambdaLR,
     config: Config,
     progress: _Progress,
+    average: WeightAverage | None = None,
 ) -> None:
     """One pass over ``batches`` of encoded features (whose slots index ``examples``),
-    one clipped optimizer step per batch."""
+    one clipped optimizer step per batch (each folded into ``average``, if given)."""
     model.network.train()
     for features in batches:
         loss = _batch_loss(model, features, examples, config)
@@ -273,6 +282,8 @@ def _train_epoch(
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad()
+        if average is not None:
+            average.update()
         progress.log_step(loss.item(), sum(_sizes(features)))
 
 
