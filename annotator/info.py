@@ -9,6 +9,7 @@ from typing import Any
 from annotator import modeldir
 from annotator.hardware import cpu_info
 from annotator.provenance import DATA_LICENCES, versions
+from annotator.runtime import resolve_backend
 
 
 def model_info(path: str | Path | None = None, backend: str | None = None) -> dict[str, Any]:
@@ -20,8 +21,16 @@ def model_info(path: str | Path | None = None, backend: str | None = None) -> di
     config = modeldir.read_config(directory)
     training = modeldir.read_training(directory)
     corpora = training.get("corpora", {})
+    requested = backend or config.inference.backend
     return {
-        "model": modeldir.describe(directory, backend or config.inference.backend),
+        "model": modeldir.describe(directory, resolve_backend(requested)),
+        # what "auto" means on this CPU: for the Python API, corpora and serve, and for
+        # `annotator annotate` on files, a short process that never waits for torch
+        "backend": {
+            "requested": requested,
+            "long_running": resolve_backend(requested),
+            "cli_on_files": resolve_backend(requested, one_shot=True),
+        },
         "base_model": config.model.base_model,
         "adapter": config.model.adapter,
         "input": {"packing": config.model.packing, "max_length": config.model.max_length},
@@ -45,7 +54,7 @@ def format_info(info: dict[str, Any]) -> str:
         f"           {'adapter' if model.get('adapter') else 'full fine-tune'} on {info['base_model']}, "
         f"created {model.get('created', '?')}, commit {str(model.get('git_commit') or '?')[:12]}",
         f"input      {info['input']['packing']} packing, up to {info['input']['max_length']} tokens per input",
-        f"backend    {model['backend']}",
+        f"backend    {_backend_line(info['backend'])}",
         f"cpu        {info['cpu']['model']} ({info['cpu']['cores']} cores; {' '.join(info['cpu']['flags']) or 'no watched flags'})",
         "training data",
     ]
@@ -60,3 +69,13 @@ def format_info(info: dict[str, Any]) -> str:
         )
     lines.append("versions   " + ", ".join(f"{k} {v}" for k, v in info["versions"].items()))
     return "\n".join(lines) + "\n"
+
+
+def _backend_line(backend: dict[str, str]) -> str:
+    """ "onnx-int8 (auto on this CPU)", with the CLI's choice on files where it differs."""
+    line = backend["long_running"]
+    if backend["requested"] != backend["long_running"]:
+        line += f" ({backend['requested']} on this CPU)"
+    if backend["cli_on_files"] != backend["long_running"]:
+        line += f"; {backend['cli_on_files']} for `annotator annotate` on files"
+    return line

@@ -131,6 +131,10 @@ def test_info_names_model_data_licences_and_cpu(lora_dir: Path, capsys: pytest.C
     assert info["input"] == {"packing": "window", "max_length": 64}  # as lora_config trained it
     assert "Apache-2.0" in info["training_data"]["bundled"]["licence"]
     assert set(info["cpu"]) == {"model", "flags", "cores"}
+    # the backend "auto" resolves to on this CPU, not the word "auto"
+    auto = model_info(lora_dir, backend="auto")
+    assert auto["model"]["backend"] == auto["backend"]["long_running"] != "auto"
+    assert auto["backend"]["cli_on_files"] == "onnx-int8"
     assert main(["info", "--model", str(lora_dir), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["base_model"] == info["base_model"]
     assert main(["info", "--model", str(lora_dir)]) == 0
