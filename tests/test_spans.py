@@ -214,6 +214,9 @@ def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
         ("about 200 economists", "about 200 economists"),
         ("NOW president Terry O'Neill", "NOW president Terry O'Neill"),  # a name, not "now"
         ("then candidate Donald Trump", "then candidate Donald Trump"),
+        ("AMMAN — The Jordanian army", "The Jordanian army"),  # a dateline is no part of a source
+        ("PORT LOUIS (AP) — Police", "Police"),
+        ("UN—Habitat", "UN—Habitat"),
     ],
 )
 def test_without_edge_words(text: str, expected: str) -> None:

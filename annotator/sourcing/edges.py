@@ -44,6 +44,8 @@ _NAME_WORD_AFTER = re.compile(
     r"[ \t]+((?:[^\W\d_][\w'’-]*?)(?:(?<=\b[^\W\d_])\.|(?<=\bJr|\bSr)\.)?)(?![\w'’-])"
 )
 _NOT_NAME_END = _NOT_CLOSING | frozenset(DETERMINERS)  # "The" of "The Trump campaign"
+# a dateline opening the sentence: a place in capitals and a dash ("AMMAN —", "NEW YORK (AP) —")
+_DATELINE = re.compile(r"[A-Z][A-Z.'’-]*(?: [A-Z][A-Z.'’-]*)*,?(?: \([A-Za-z]+\))? [—–] ?")
 _LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
 TITLE_CASE_SHARE = 0.8
 """A sentence whose long words are this capitalised is a title-case headline."""
@@ -153,6 +155,8 @@ def without_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
         end = m.start()
     while (m := _OPENING_WORD.match(text, start, end)) and _not_opening(m.group(1), m.group(2), start == 0):
         start = m.end()
+    if (m := _DATELINE.match(text, start, end)) and m.end() < end:
+        start = m.end()  # "AMMAN — The Jordanian army": the dateline is where, not who
     return start, end
 
 
