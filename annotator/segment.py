@@ -258,8 +258,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
                 continue
             if len(token) == 1 and token.isupper():  # an initial: "John F. Kennedy"
                 continue
-            if "." in token and next_word not in _SENTENCE_STARTERS:  # "U.S. officials"
-                continue
+            if "." in token and next_word not in _SENTENCE_STARTERS and not _web_address(token):
+                continue  # "U.S. officials", but "airfarewatchdog.com. Hobica said" ends there
         spans.append((cursor, stop))
         cursor = stop
         while cursor < end and text[cursor].isspace():
@@ -271,6 +271,12 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if tail_end > cursor:
             spans.append((cursor, tail_end))
     return spans
+
+
+def _web_address(token: str) -> bool:
+    """A site's name ("airfarewatchdog.com", "BBC.co.uk"): every dotted part two letters or
+    more, where an abbreviation's are single letters ("U.S", "a.m", "Ph.D")."""
+    return all(len(part) >= 2 for part in token.split("."))
 
 
 def segment(text: str) -> list[Segment]:

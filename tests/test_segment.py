@@ -66,6 +66,15 @@ def test_abbreviations_do_not_split() -> None:
     ]
 
 
+def test_a_web_address_ends_a_sentence_an_abbreviation_does_not() -> None:
+    text = "Fares will rise, said Dana Marr of farewatch.com. Marr said to book early. The U.S. Army agreed."
+    assert texts_of(text) == [
+        "Fares will rise, said Dana Marr of farewatch.com.",
+        "Marr said to book early.",
+        "The U.S. Army agreed.",
+    ]
+
+
 def test_initials_and_decimals() -> None:
     text = "John F. Kennedy spoke of 3.5 percent growth. Prices rose."
     assert texts_of(text) == ["John F. Kennedy spoke of 3.5 percent growth.", "Prices rose."]
