@@ -22,13 +22,14 @@ def model_info(path: str | Path | None = None, backend: str | None = None) -> di
     training = modeldir.read_training(directory)
     corpora = training.get("corpora", {})
     requested = backend or config.inference.backend
+    chosen = resolve_backend(requested)
     return {
-        "model": modeldir.describe(directory, resolve_backend(requested)),
+        "model": modeldir.describe(directory, chosen),
         # what "auto" means on this CPU: for the Python API, corpora and serve, and for
         # `annotator annotate` on files, a short process that never waits for torch
         "backend": {
             "requested": requested,
-            "long_running": resolve_backend(requested),
+            "long_running": chosen,
             "cli_on_files": resolve_backend(requested, one_shot=True),
         },
         "base_model": config.model.base_model,

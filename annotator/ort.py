@@ -120,7 +120,7 @@ def export(directory: Path, out_dir: Path) -> None:
     The encoder is traced with eager attention (matrix product, additive mask, softmax),
     which :func:`fuse` turns into one ONNX Runtime ``Attention`` node per layer. Traced
     with torch's scaled-dot-product attention instead, the graph masks with ``Where`` and
-    ``IsNaN`` nodes that ONNX Runtime runs one by one: about 15% of the int8 graph's time,
+    ``IsNaN`` nodes that ONNX Runtime runs one by one: 11-16% of the int8 graph's time,
     and no fusion (``make bench`` has the speeds)."""
     import torch
 
