@@ -312,7 +312,7 @@ def summary(results: dict[str, Any]) -> list[str]:
         )
     lines.append(
         f"auto picks {results['auto_backend']} on this CPU, "
-        f"{results.get('auto_backend_one_shot', results['auto_backend'])} for the CLI on a file"
+        f"{results['auto_backend_one_shot']} for the CLI on a file"
     )
     if results.get("reference_model"):
         auto = results["backends"][results["auto_backend"]]
