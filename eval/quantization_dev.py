@@ -32,31 +32,42 @@ def variants() -> dict[str, Callable[[str], bool]]:
 
     out: dict[str, Callable[[str], bool]] = {
         "shipped (keeps_fp32)": keeps_fp32,
+        "feed-forward but layer.0/output (export 5)": _export5,
         "every feed-forward product (export 3)": lambda n: not _ffn(n),
         "feed-forward up-projections only": lambda n: "/intermediate/" not in n,
         "attention's output too": _attention_output_too,
         "attention's query/key/value too": _qkv_too,
         "attention's query/key/value and output too": _attention_too,
     }
-    for k in range(6):
+    for k in range(1, 6):
         out[f"feed-forward but layer.{k}/output"] = functools.partial(_ffn_but, f"/layer.{k}/output/")
+    for k in range(6):
+        out[f"attention too but layer.{k}'s"] = functools.partial(_attention_but, k)
     return out
 
 
-def _attention_output_too(node: str) -> bool:
-    from annotator.ort import keeps_fp32
+def _export5(node: str) -> bool:
+    """Export 5's choice: the feed-forward products int8 but for the first layer's output
+    projection; attention, the heads and the pooling product fp32."""
+    return "_head" in node or "/attention/" in node or "/encoder/" not in node or "/layer.0/output/" in node
 
-    return keeps_fp32(node) and "/attention/output/" not in node
+
+def _attention_output_too(node: str) -> bool:
+    return _export5(node) and "/attention/output/" not in node
 
 
 def _qkv_too(node: str) -> bool:
-    from annotator.ort import keeps_fp32
-
-    return keeps_fp32(node) and not node.startswith("Attention")
+    return _export5(node) and not node.startswith("Attention")
 
 
 def _attention_too(node: str) -> bool:
     return _qkv_too(node) and "/attention/output/" not in node
+
+
+def _attention_but(layer: int, node: str) -> bool:
+    """Attention int8 (query/key/value and output) in every layer but ``layer``."""
+    own = node == f"Attention_{layer}" or f"/layer.{layer}/attention/output/" in node
+    return _attention_too(node) or own
 
 
 def _ffn_but(kept: str, node: str) -> bool:
@@ -69,6 +80,9 @@ def main() -> int:
     parser.add_argument("--corpus", default="data/corpus")
     parser.add_argument("--wikinews", default="data/wikinews/corpus")
     parser.add_argument("--out", default=None, help="write the numbers here as JSON")
+    parser.add_argument(
+        "--only", default=None, help="run only the variants whose name contains this text (and onnx-fp32)"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
 
@@ -86,7 +100,8 @@ def main() -> int:
         os.environ[ort.CACHE_ENV] = tmp
         cached = ort.cache_root() / ort.model_key(model)
         try:
-            for name, keep in variants().items():
+            chosen = {n: k for n, k in variants().items() if args.only is None or args.only in n}
+            for name, keep in chosen.items():
                 cached.mkdir(parents=True, exist_ok=True)
                 ort.quantize(fp32, cached / "onnx-int8.onnx", keep)
                 results[name] = accuracy(Annotator(model, backend="onnx-int8"), splits)
