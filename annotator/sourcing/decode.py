@@ -59,16 +59,7 @@ def decode_runs(
     kinds = ["O", *SPAN_TYPES]
     probs = np.asarray(tag_probs)[tokens]
     mass = np.concatenate([probs[:, :1], probs[:, 1::2] + probs[:, 2::2]], axis=1)  # O, then B+I per type
-    choice = mass.argmax(-1)
-    changed = True
-    while changed:  # hysteresis: grow runs into weaker neighbours
-        changed = False
-        for j in np.flatnonzero(choice == 0):
-            for nb in (j - 1, j + 1):
-                if 0 <= nb < len(tokens) and choice[nb] and mass[j, choice[nb]] >= EXTEND_MASS:
-                    choice[j] = choice[nb]
-                    changed = True
-                    break
+    choice = _grow(mass.argmax(-1).tolist(), mass.tolist())
     _whole_words(choice, mass, tokens, offsets, text)  # after growing, which may regrow a clitic
     runs: list[Run] = []
     j = 0
@@ -89,6 +80,24 @@ def decode_runs(
             runs.append(Run(kinds[k], a, b, float(mass[j : end + 1, k].mean())))
         j = end + 1
     return runs
+
+
+def _grow(choice: list[int], mass: list[list[float]]) -> np.ndarray:
+    """Hysteresis: an O token next to a run joins it while the run's type still has
+    ``EXTEND_MASS`` of the token's mass, until nothing changes (plain lists: a sentence's
+    few dozen tokens are read faster than as numpy scalars)."""
+    changed = True
+    while changed:
+        changed = False
+        for j, kind in enumerate(choice):
+            if kind:
+                continue
+            for nb in (j - 1, j + 1):
+                if 0 <= nb < len(choice) and choice[nb] and mass[j][choice[nb]] >= EXTEND_MASS:
+                    choice[j] = choice[nb]
+                    changed = True
+                    break
+    return np.asarray(choice)
 
 
 _JOINERS = frozenset("'’-.&")  # between letters, inside a word: "candidate’s", "Post-ABC", "U.S", "AT&T"
