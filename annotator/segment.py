@@ -144,7 +144,10 @@ def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tupl
             if (
                 para == p_para
                 and not _TERMINAL.search(prev_line)
-                and (nxt[:1].islower() or _CONTINUES.search(prev_line))
+                and (
+                    nxt[:1].islower()
+                    or (_CONTINUES.search(prev_line) and not _headline_above(blocks, nxt, prev_line))
+                )
                 and not _strong_meta(prev_line)
                 and not _strong_meta(nxt)
                 and prev_line != nxt
@@ -153,6 +156,13 @@ def _merge_soft_wraps(text: str, lines: list[tuple[int, int, int]]) -> list[tupl
                 continue
         blocks.append((start, end, para))
     return blocks
+
+
+def _headline_above(blocks: list[tuple[int, int, int]], nxt: str, first: str) -> bool:
+    """Whether the text's first line is a headline over a paragraph written on one line
+    ("… to step down as Prime Minister" over "Lord Hattersley, the former …"), not the first
+    line of hard-wrapped prose: a wrapped line is about as long as the one after it."""
+    return len(blocks) == 1 and len(nxt) > 2 * len(first) + 40
 
 
 # "Key: value" header lines of scraped pages and their meta kinds ("Headline: …", "Date: 2024-09-04")

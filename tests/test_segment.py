@@ -187,3 +187,19 @@ def test_a_dateline_stays_in_the_body_and_a_colon_in_prose_is_no_field() -> None
     segments = segment(text)
     assert [s.kind for s in segments] == [Kind.BODY, Kind.BODY]
     assert field_kind("Headline: x") == "headline" and field_kind("The verdict: late") is None
+
+
+def test_a_headline_ending_in_a_title_word_stays_above_a_one_line_paragraph() -> None:
+    """ "… as Prime Minister" looks like a line cut before a name, but over a paragraph written
+    on one line it is the headline; hard-wrapped prose after the same word still joins."""
+    headline = "Veteran peer urges Lund to step down as Prime Minister"
+    body = (
+        "Lord Ashworth, a former party chairman, has said Karin Lund should resign before the "
+        "autumn conference. He said the party would suffer if she stayed on."
+    )
+    segs = segment(f"{headline}\n{body}")
+    assert (segs[0].kind, segs[0].meta_kind) == (Kind.META, "headline")
+    assert [s.kind for s in segs[1:]] == [Kind.BODY, Kind.BODY]
+    wrapped = "The harbour plan was approved on Monday, according to the Prime Minister\nKarin Lund and two aides.\n"
+    segs = segment(wrapped)
+    assert [s.kind for s in segs] == [Kind.BODY]
