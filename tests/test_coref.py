@@ -265,3 +265,37 @@ def test_a_named_speaker_with_words_after_or_before_the_name_is_named() -> None:
     )  # fmt: skip
     res = resolve(mentions, text)
     assert (res[1].resolved_type, res[1].label) == (SourceType.NAMED_PERSON, "on_record")
+
+
+def test_a_description_finds_a_name_whose_title_is_another_name_for_the_role() -> None:
+    """ "The lawmaker" is the senator named before, "the Liberal peer" the lord, "the pontiff"
+    the pope; a plural description ("the lawmakers") is not one named person."""
+    cases = [
+        (
+            "Sen. Marta Quill said the bill would pass.",
+            "Sen. Marta Quill",
+            "The lawmaker",
+            "Sen. Marta Quill",
+        ),
+        (
+            "Lord Penhallow has said the party should change course.",
+            "Lord Penhallow",
+            "The Liberal peer",
+            "Lord Penhallow",
+        ),
+        ("Pope Linus said the talks were a sign of hope.", "Pope Linus", "The pontiff", "Pope Linus"),
+    ]
+    for first, source, description, expected in cases:
+        text, mentions = _article(
+            [
+                (first, source, "on_record"),
+                ("The vote is due in March.", None, "reporter"),
+                (f"{description} said more work was needed.", description, "anonymous"),
+            ]
+        )
+        res = resolve(mentions, text)
+        assert res[-1].resolved == expected and res[-1].label == "on_record", description
+    senator = Candidate(0, 16, "Sen. Marta Quill", SourceType.NAMED_PERSON, 0)
+    assert compatible("the lawmaker", senator)
+    assert not compatible("the lawmakers", senator)
+    assert not compatible("the diplomat", Candidate(0, 16, "Sen. Marta Quill", SourceType.NAMED_PERSON, 0))

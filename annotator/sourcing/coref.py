@@ -29,6 +29,7 @@ from annotator.sourcing.lexicon import (
     MONTHS,
     PLACES,
     PREPOSITIONS,
+    ROLE_ALIASES,
     ROLE_NOUNS,
     SUBORDINATORS,
     TITLE_NOUNS,
@@ -77,10 +78,12 @@ class Candidate:
 
 
 def same_role(head: str, candidate: str) -> bool:
-    """ "the official" ~ "a senior US official", "the diplomats" ~ "two diplomats" (whole words)."""
+    """ "the official" ~ "a senior US official", "the diplomats" ~ "two diplomats" (whole words);
+    a singular description also ~ its role's other names ("the lawmaker" ~ "Sen. Jane Doe",
+    ``ROLE_ALIASES``)."""
     stem = head.removesuffix("s")
     words = {w.removesuffix("s") for w in re.findall(r"[a-z]+", candidate.lower())}
-    return bool(stem) and stem in words
+    return bool(stem) and (stem in words or not words.isdisjoint(ROLE_ALIASES.get(head, ())))
 
 
 def is_person(candidate: Candidate) -> bool:

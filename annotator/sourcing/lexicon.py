@@ -228,6 +228,23 @@ _ROLE_IRREGULAR = {"person": "people", "ally": "allies", "staff": "staff"}
 ROLE_NOUNS: frozenset[str] = frozenset(
     _ROLE_SINGULAR + [_ROLE_IRREGULAR.get(w, w + "s") for w in _ROLE_SINGULAR] + ["staff"]
 )
+# A description's other names for one person's role, which a named antecedent carries in its
+# title: "the lawmaker" ~ "Sen. Jane Doe", "the Labour peer" ~ "Lord Hattersley", "the
+# pontiff" ~ "Pope Francis" (singular descriptions only: "the lawmakers" is not one senator).
+_LEGISLATORS = """senator sen congressman congresswoman congressmember representative rep
+legislator lawmaker assemblyman assemblywoman assemblymember mp""".split()
+ROLE_ALIASES: dict[str, frozenset[str]] = {
+    "lawmaker": frozenset(_LEGISLATORS),
+    "legislator": frozenset(_LEGISLATORS),
+    "peer": frozenset("lord lady baroness baron viscount earl".split()),
+    "pontiff": frozenset({"pope"}),
+    "monarch": frozenset("king queen emperor empress sultan".split()),
+    "premier": frozenset({"prime"}),  # "Prime Minister Jane Doe"
+    "envoy": frozenset({"ambassador"}),
+    "diplomat": frozenset({"ambassador", "envoy"}),
+    "lawyer": frozenset({"attorney", "counsel"}),
+    "attorney": frozenset({"lawyer", "counsel"}),
+}
 _TITLE_SINGULAR = """president senator governor candidate nominee secretary judge justice
 mayor congressman congresswoman speaker chairman chairwoman chair director minister
 ambassador chief ceo founder leader author host anchor reporter narrator writer columnist
