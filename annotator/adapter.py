@@ -15,13 +15,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotator.config import ModelConfig
-from annotator.errors import ModelNotFoundError
+from annotator.errors import ConfigError, ModelNotFoundError
 
 if TYPE_CHECKING:  # torch is imported where it is used: the ONNX path never needs it
     import torch
@@ -44,19 +45,27 @@ class Adapter:
 
 def add_lora(network: nn.Module, config: ModelConfig) -> None:
     """Inject LoRA into ``network.encoder`` in place and freeze all but the adapters,
-    the LayerNorms and the heads (the parameters :func:`trainable_state` saves)."""
+    the LayerNorms and the heads (the parameters :func:`trainable_state` saves). With
+    ``lora_frozen_layers`` the layers below stay the base's, so the backward pass ends
+    above them."""
     from peft import LoraConfig, inject_adapter_in_model  # training only
 
+    frozen = config.lora_frozen_layers
+    n_layers = network.encoder.config.num_hidden_layers
+    if frozen >= n_layers:
+        raise ConfigError(f"model.lora_frozen_layers ({frozen}) must be below the encoder's {n_layers} layers")
     lora = LoraConfig(
         r=config.lora_rank,
         lora_alpha=config.lora_alpha,
         lora_dropout=config.lora_dropout,
         target_modules=list(config.lora_targets),
+        layers_to_transform=list(range(frozen, n_layers)) if frozen else None,
+        layers_pattern="layer" if frozen else None,
         bias="none",
     )
     network.encoder = inject_adapter_in_model(lora, network.encoder)
     for name, param in network.named_parameters():
-        param.requires_grad = not name.startswith("encoder.") or _is_adapted(name)
+        param.requires_grad = not name.startswith("encoder.") or (_is_adapted(name) and not _below(name, frozen))
     trained = sum(p.numel() for p in network.parameters() if p.requires_grad)
     logger.info("LoRA rank %d on %s: %d trainable parameters", config.lora_rank, config.lora_targets, trained)
 
@@ -64,6 +73,14 @@ def add_lora(network: nn.Module, config: ModelConfig) -> None:
 def _is_adapted(name: str) -> bool:
     """Encoder parameters trained with an adapter: the adapters and the LayerNorms."""
     return name.endswith(_LORA) or "LayerNorm" in name
+
+
+def _below(name: str, frozen: int) -> bool:
+    """Whether an encoder parameter is in the embeddings or one of the first ``frozen`` layers."""
+    if not frozen:
+        return False
+    layer = re.search(r"\.layer\.(\d+)\.", name)
+    return ".embeddings." in name or (layer is not None and int(layer.group(1)) < frozen)
 
 
 def trainable_state(network: nn.Module) -> dict[str, torch.Tensor]:

@@ -112,6 +112,9 @@ class ModelConfig:
     # linear layers that get an adapter, by name suffix ("dense": both feed-forward
     # projections and the attention output)
     lora_targets: tuple[str, ...] = ("query", "key", "value", "dense")
+    # the first N encoder layers (and the embeddings' LayerNorm) stay as the base has them:
+    # no adapters, LayerNorms frozen, so backpropagation stops above them
+    lora_frozen_layers: int = 0
 
     def __post_init__(self) -> None:
         check_types(self, "model")
@@ -125,6 +128,8 @@ class ModelConfig:
             raise ConfigError(f"model.adapter must be one of {', '.join(ADAPTERS)}, not {self.adapter!r}")
         if self.lora_rank < 1 or self.lora_alpha <= 0 or not self.lora_targets:
             raise ConfigError("model.lora_rank and lora_alpha must be positive and lora_targets not empty")
+        if not 0 <= self.lora_frozen_layers <= 11:
+            raise ConfigError("model.lora_frozen_layers must be between 0 and 11")
         object.__setattr__(self, "lora_targets", tuple(self.lora_targets))
 
     @property

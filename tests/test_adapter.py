@@ -13,7 +13,7 @@ from annotator import adapter, modeldir
 from annotator.cli import main
 from annotator.config import Config
 from annotator.encoding import INPUT_NAMES, SentenceInput
-from annotator.errors import ModelNotFoundError
+from annotator.errors import ConfigError, ModelNotFoundError
 from annotator.info import model_info
 from annotator.model import SourcingModel
 from annotator.pipeline import Annotator
@@ -59,7 +59,9 @@ def test_same_seed_same_adapter_bits(lora_config: Config, lora_dir: Path, tmp_pa
     ).read_bytes()
 
 
-def test_merged_network_computes_what_the_adapted_one_did(lora_config: Config) -> None:
+@pytest.mark.parametrize("frozen", [0, 1])
+def test_merged_network_computes_what_the_adapted_one_did(lora_config: Config, frozen: int) -> None:
+    lora_config = lora_config.replace(model={"lora_frozen_layers": frozen})
     torch.manual_seed(0)
     base = lora_config.model.resolved_base_model()
     trained = SourcingModel.from_base(base, lora_config.model.max_length)
@@ -77,6 +79,19 @@ def test_merged_network_computes_what_the_adapted_one_did(lora_config: Config) -
         got = rebuilt.network(*(batch[k] for k in INPUT_NAMES))
     for w, g in zip(want, got, strict=True):
         assert torch.allclose(w, g, atol=1e-4), (w - g).abs().max()
+
+
+def test_frozen_layers_get_no_adapter_and_keep_their_layernorms(lora_config: Config) -> None:
+    """With ``lora_frozen_layers`` = 1 nothing in the embeddings or the first layer trains,
+    so backpropagation ends above them; the layers after are adapted as before."""
+    network = SourcingModel.from_base(lora_config.model.resolved_base_model(), lora_config.model.max_length).network
+    adapter.add_lora(network, lora_config.replace(model={"lora_frozen_layers": 1}).model)
+    trained = [n for n, p in network.named_parameters() if p.requires_grad and n.startswith("encoder.")]
+    assert trained and not any(".embeddings." in n or ".layer.0." in n for n in trained)
+    assert any(".layer.1." in n and "lora_A" in n for n in trained)
+    assert any(".layer.1." in n and "LayerNorm" in n for n in trained)
+    with pytest.raises(ConfigError):
+        adapter.add_lora(network, lora_config.replace(model={"lora_frozen_layers": 2}).model)
 
 
 def _sentence() -> SentenceInput:
