@@ -53,7 +53,9 @@ def add_lora(network: nn.Module, config: ModelConfig) -> None:
     frozen = config.lora_frozen_layers
     n_layers = network.encoder.config.num_hidden_layers
     if frozen >= n_layers:
-        raise ConfigError(f"model.lora_frozen_layers ({frozen}) must be below the encoder's {n_layers} layers")
+        raise ConfigError(
+            f"model.lora_frozen_layers ({frozen}) must be below the encoder's {n_layers} layers"
+        )
     lora = LoraConfig(
         r=config.lora_rank,
         lora_alpha=config.lora_alpha,
@@ -65,7 +67,9 @@ def add_lora(network: nn.Module, config: ModelConfig) -> None:
     )
     network.encoder = inject_adapter_in_model(lora, network.encoder)
     for name, param in network.named_parameters():
-        param.requires_grad = not name.startswith("encoder.") or (_is_adapted(name) and not _below(name, frozen))
+        param.requires_grad = not name.startswith("encoder.") or (
+            _is_adapted(name) and not _below(name, frozen)
+        )
     trained = sum(p.numel() for p in network.parameters() if p.requires_grad)
     logger.info("LoRA rank %d on %s: %d trainable parameters", config.lora_rank, config.lora_targets, trained)
 

@@ -84,7 +84,9 @@ def test_merged_network_computes_what_the_adapted_one_did(lora_config: Config, f
 def test_frozen_layers_get_no_adapter_and_keep_their_layernorms(lora_config: Config) -> None:
     """With ``lora_frozen_layers`` = 1 nothing in the embeddings or the first layer trains,
     so backpropagation ends above them; the layers after are adapted as before."""
-    network = SourcingModel.from_base(lora_config.model.resolved_base_model(), lora_config.model.max_length).network
+    network = SourcingModel.from_base(
+        lora_config.model.resolved_base_model(), lora_config.model.max_length
+    ).network
     adapter.add_lora(network, lora_config.replace(model={"lora_frozen_layers": 1}).model)
     trained = [n for n, p in network.named_parameters() if p.requires_grad and n.startswith("encoder.")]
     assert trained and not any(".embeddings." in n or ".layer.0." in n for n in trained)
