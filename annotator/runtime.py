@@ -5,9 +5,9 @@
 fp32 there; emulated elsewhere and several times slower), otherwise ONNX Runtime with
 int8 weights, which keeps the test-split labels and the score's calibration (see
 ``eval/reports/bench.json``). On an AMD EPYC with AVX-512 BF16 but no AMX, onnx-int8 ran
-12–15% faster than torch-bf16 on real articles (bench.json of export 5, whose attention ONNX
-Runtime fuses), and torch-bf16 would need torch, whose import alone costs more than the whole
-ONNX cold start. An explicit backend always wins.
+15% faster than torch-bf16 on real articles and 28% faster on bundled ones (bench.json of
+export 6, with attention int8 in five of six layers), and torch-bf16 would need torch, whose
+import alone costs more than the whole ONNX cold start. An explicit backend always wins.
 
 A one-shot process (the CLI on a few files) takes the ONNX backend on every CPU: there the
 torch import and model build cost more than bf16 can save. ``annotator annotate`` of a
