@@ -217,6 +217,11 @@ def test_with_first_conjunct(text: str, span: str, expected: str) -> None:
         ("AMMAN — The Jordanian army", "The Jordanian army"),  # a dateline is no part of a source
         ("PORT LOUIS (AP) — Police", "Police"),
         ("UN—Habitat", "UN—Habitat"),
+        ("one TikTok user posted", "one TikTok user"),  # the verb after the source
+        ("The Vermont senator emailed", "The Vermont senator"),
+        ("the accused", "the accused"),  # a noun after a determiner
+        ("Some of the accused", "Some of the accused"),
+        ("posted", "posted"),
     ],
 )
 def test_without_edge_words(text: str, expected: str) -> None:

@@ -18,6 +18,7 @@ from annotator.sourcing.lexicon import (
     FOCUS_ADVERBS,
     MONTHS,
     NUMBER_WORDS,
+    POSSESSIVE_PRONOUNS,
     PREPOSITIONS,
     QUANTITY_WORDS,
     RELATIVE_PRONOUNS,
@@ -39,6 +40,12 @@ _NOT_OPENING = PREPOSITIONS | SUBORDINATORS | FOCUS_ADVERBS | frozenset({"which"
 # ... nor close on these ("Mr. Lund, who", "The Ferris campaign on", "Donald Trump, a").
 _NOT_CLOSING = PREPOSITIONS | RELATIVE_PRONOUNS | frozenset({"a", "an", "the", "and", "or", "but"})
 _CLAUSE_SUBJECTS = frozenset("i we you he she they".split())
+# ... nor on a past-tense reporting verb the run spilled onto ("one TikTok user posted",
+# "The Vermont senator emailed"), unless a determiner makes it a noun ("the accused").
+_REPORTING_PAST = frozenset(
+    w for w in REPORTING_VERBS if "_" not in w and (w.endswith("ed") or w in ("said", "told", "wrote"))
+)
+_NOUN_OPENERS = frozenset(DETERMINERS) | POSSESSIVE_PRONOUNS
 # the next word, with the full stop of an initial or "Jr." ("Donald J. Trump", "Donald Trump Jr.")
 _NAME_WORD_AFTER = re.compile(
     r"[ \t]+((?:[^\W\d_][\w'’-]*?)(?:(?<=\b[^\W\d_])\.|(?<=\bJr|\bSr)\.)?)(?![\w'’-])"
@@ -144,13 +151,16 @@ def without_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
 
     The tagger's run may spill over a clause's edge: a trailing relative pronoun
     ("Mr. Lund, who" is "Mr. Lund"; both corpora mark "who" as a source of its own,
-    or not at all), preposition or article ("The Ferris campaign on [Tuesday]"),
+    or not at all), preposition or article ("The Ferris campaign on [Tuesday]"), the
+    reporting verb after the source ("one TikTok user posted"),
     or a leading focus adverb, preposition or subordinator ("even Obama",
     "among Labour Party leaders"). A span that is only such a word is kept, and
     so is a preposition stranded by a relative clause ("teachers we spoke to").
     """
-    while m := _CLOSING_WORD.search(text, start, end):
-        if m.group(1) not in _NOT_CLOSING or m.start() <= start or _stranded(text, start, m):
+    while (m := _CLOSING_WORD.search(text, start, end)) and m.start() > start:
+        if not (m.group(1) in _NOT_CLOSING and not _stranded(text, start, m)) and not _spilled_verb(
+            text, start, m
+        ):
             break
         end = m.start()
     while (m := _OPENING_WORD.match(text, start, end)) and _not_opening(m.group(1), m.group(2), start == 0):
@@ -168,6 +178,13 @@ def _not_opening(word: str, after: str, sentence_start: bool) -> bool:
         return False
     nxt = after.lower().strip(",")
     return not (nxt in QUANTITY_WORDS or nxt[:1].isdigit() or nxt in NUMBER_WORDS)
+
+
+def _spilled_verb(text: str, start: int, closing: re.Match[str]) -> bool:
+    """A reporting verb after the source's noun ("user posted"), not a noun after a
+    determiner ("the accused")."""
+    before = text[start : closing.start()].split()
+    return closing.group(1) in _REPORTING_PAST and before[-1].lower() not in _NOUN_OPENERS
 
 
 def _stranded(text: str, start: int, closing: re.Match[str]) -> bool:
