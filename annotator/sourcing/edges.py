@@ -157,11 +157,9 @@ def without_edge_words(text: str, start: int, end: int) -> tuple[int, int]:
     "among Labour Party leaders"). A span that is only such a word is kept, and
     so is a preposition stranded by a relative clause ("teachers we spoke to").
     """
-    while (m := _CLOSING_WORD.search(text, start, end)) and m.start() > start:
-        if not (m.group(1) in _NOT_CLOSING and not _stranded(text, start, m)) and not _spilled_verb(
-            text, start, m
-        ):
-            break
+    while (
+        (m := _CLOSING_WORD.search(text, start, end)) and m.start() > start and _spilled_over(text, start, m)
+    ):
         end = m.start()
     while (m := _OPENING_WORD.match(text, start, end)) and _not_opening(m.group(1), m.group(2), start == 0):
         start = m.end()
@@ -180,11 +178,15 @@ def _not_opening(word: str, after: str, sentence_start: bool) -> bool:
     return not (nxt in QUANTITY_WORDS or nxt[:1].isdigit() or nxt in NUMBER_WORDS)
 
 
-def _spilled_verb(text: str, start: int, closing: re.Match[str]) -> bool:
-    """A reporting verb after the source's noun ("user posted"), not a noun after a
-    determiner ("the accused")."""
+def _spilled_over(text: str, start: int, closing: re.Match[str]) -> bool:
+    """Whether a span's last word is past its noun phrase's end: a preposition, relative
+    pronoun or article not stranded by a relative clause, or a reporting verb after the
+    source's noun ("user posted"; not a noun after a determiner, "the accused")."""
+    word = closing.group(1)
+    if word in _NOT_CLOSING:
+        return not _stranded(text, start, closing)
     before = text[start : closing.start()].split()
-    return closing.group(1) in _REPORTING_PAST and before[-1].lower() not in _NOUN_OPENERS
+    return word in _REPORTING_PAST and before[-1].lower() not in _NOUN_OPENERS
 
 
 def _stranded(text: str, start: int, closing: re.Match[str]) -> bool:
