@@ -39,13 +39,59 @@ _BOILERPLATE = re.compile(
     r"privacy policy|timeout|javascript|you did not use the site|skip to (main )?content|"
     r"related (stories|articles|coverage)|most (read|popular)\b|comments? \(\d+\)|"
     r"listen to (this|the) article|min(ute)? read\b|download (the|our) app|"
-    r"accept all\b|manage preferences|continue reading|recommended for you|trending now)",
+    r"accept all\b|manage preferences|continue reading|recommended for you|trending now|"
+    r"^(related|more|also read|read also|lire aussi|recommended|you may also (be interested in|like)|"
+    r"watch( the video)?|see also|read next|further reading)\s*:|^font size\b|^listen$|"
+    r"\bread the \w+ version of this article|^lire la version|story for us\b|sign in\b|"
+    r"\b(got|have) a (news )?(story|tip)\b|get in touch with\b|have your say\b|\bnewsdesk\b|"
+    r"^comentarios \(\d+\)|^suscr[ií]bete\b|^s[ií]guenos\b|^share\b(:|\s+tweet)|premium content|"
+    r"subscribers only|on google news\b)",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
-    r"^([Bb][Yy]\s+[A-Z]|(?i:author:|written by|reporting by|words by|editing by|"
-    r"additional reporting|compiled by|posted by|story by|source:))",
+    r"^((?i:exclusive |updates |edited )?[Bb][Yy]\s+(the\s+)?[A-ZÀ-Ý]|(?:Por|Par|Von)\s+[A-ZÀ-Ý]|(?i:author:|written by|reporting by|"
+    r"words by|editing by|additional reporting|compiled by|posted by|story by|source:|"
+    r"live (coverage|updates|reporting|blog) (by|with)\s|(by )?our (\w+ )?(correspondents?|reporters?|"
+    r"staff|team|bureau)\b))|^([A-Z][\w&]* )?(?i:desk|team)(,\s*[A-Z][\w ]*)?$",
 )
+# A name: two to four capitalised words ("Marc-André Tremblay", "Sipho Ndlovu-Mthembu").
+_NAME = r"[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:de|da|van|von|del|al|bin|el|la|le)?\s*[A-ZÀ-Ý][\w'’.-]+){1,3}"
+# "Eleanor Shaw, Health Correspondent"; "Katrin Hollweg in Berlin"; "A in Seoul and B in Tokyo"
+_NAMED_BYLINE = re.compile(
+    rf"^{_NAME},\s+[\w ,&'’-]{{0,40}}\b(?i:correspondent|editor|reporter|writer|columnist|journalist|"
+    rf"bureau chief|contributor|analyst)$|^{_NAME}\s+in\s+[A-ZÀ-Ý][\w.-]*(\s[A-ZÀ-Ý][\w.-]*)*"
+    rf"(\s+and\s+{_NAME}\s+in\s+[A-ZÀ-Ý][\w.-]*(\s[A-ZÀ-Ý][\w.-]*)*)?$",
+)
+_NAME_LINE = re.compile(rf"^{_NAME}((,\s*|\s+and\s+){_NAME})*$")
+# Agency credit lines at an article's end: "(Reporting by …; editing by …)", "bur-ag/jm".
+_CREDIT_LINE = re.compile(
+    r"^\((additional )?(reporting|editing|writing|compiled|translated|translation)\b[^()]*\)$|"
+    r"^(additional )?(reporting|writing) by [^()]*;\s*(additional reporting|editing|writing) by [^()]*$|"
+    r"^[a-z]{2,5}(-[a-z]{2,5})*(/[a-z]{2,5})+$",
+    re.IGNORECASE,
+)
+# A dateline on a line of its own: "DAKAR (AFP) —", "RIYADH, Feb 12 (Reuters) -".
+_DATELINE = re.compile(
+    r"^[A-ZÀ-Ý][A-ZÀ-Ý'./\- ]{1,40}(,\s*[A-Z][A-Za-z.]*(\s[A-Za-z.]+){0,4}(\s\d{1,2})?){0,2}"
+    r"(\s*\([A-Za-z .]+\)\s*[-–—]*|\s*[-–—]+)$"
+)
+# Wiki and HTML debris of converted pages: tags, comments, magic words, templates, links.
+_MARKUP = re.compile(
+    r"<!--.*?(-->|$)|</?[a-zA-Z][^>]*>|__[A-Z]+__|\[https?://[^\]]*\]?|\{\{|\}\}|[=*]+",
+)
+_WIKI_WORDS = frozenset("publish archive-unreviewed haveyoursay wikimediamention".split())
+_WIKI_HEADING = re.compile(r"^(={2,})\s*([^=]+?)\s*\1(.*)$")
+_AUX_HEADING = re.compile(
+    r"^(related|see also|sources?|external links|blogs|references|notes|have your say)\b", re.IGNORECASE
+)
+# A question put to the reader ("Do you support this move?"), a comment prompt.
+_READER_PROMPT = re.compile(
+    r"^(do|does|did|should|is|are|was|were|would|will|can|could|have|has|what|how|why)\b[^\"“”]*"
+    r"\byou(r)?\b[^\"“”]*\?$",
+    re.IGNORECASE,
+)
+# Breadcrumbs: "News > Crime & Courts", "Personal Finance › Student Loans", "News / Scotland".
+_BREADCRUMB = re.compile(r"^[^.!?>›»/=]{1,30}(\s[>›»/]\s[^.!?>›»/]{1,30}){1,4}$")
 _CREDIT = re.compile(
     r"©|\bphoto(graph)?s?:|\bimage:|\bpicture:|\bcredit:|\(ap photo|getty images|"
     r"\bafp\b\s*/|/\s*(afp|reuters|ap|epa)\b|\bvia reuters\b|shutterstock|"
@@ -57,14 +103,18 @@ _MONTH = (
     r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
 )
 _DATE_WORDS = re.compile(
-    rf"^((updated|published|posted|last (updated|modified)|first published|on)\b:?|"
+    rf"^((update|updated|published|posted|last (updated|modified)|first published|on)\b:?|"
     rf"\d|{_MONTH}\b|(mon|tues|wednes|thurs|fri|satur|sun)day\b|(mon|tue|wed|thu|fri|sat|sun)\b|"
     rf"\d{{1,2}}:\d{{2}})",
     re.IGNORECASE,
 )
 _DATE_TOKEN = re.compile(
     rf"^({_MONTH}|\d{{1,4}}(st|nd|rd|th)?[,.]?|\d{{1,2}}[:.]\d{{2}}|am|pm|a\.m\.|p\.m\.|"
-    rf"gmt|utc|bst|cet|est|edt|pst|pdt|et|brt|ist|jst|(updated|published|posted|modified):?|last|at|on|"
+    rf"\d{{1,2}}([:.]\d{{2}})?\s?[ap]\.?m\.?|\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}|"
+    rf"gmt|utc|bst|cet|cest|eet|eest|est|edt|cst|cdt|mst|mdt|pst|pdt|et|pt|ct|brt|ist|jst|kst|ict|pet|"
+    rf"msk|sast|wat|eat|aest|aedt|awst|nzst|nzdt|hkt|sgt|pht|pkt|wib|myt|time|"
+    rf"\d{{4}}[-./]\d{{1,2}}[-./]\d{{1,2}}|\d{{1,2}}:\d{{2}}:\d{{2}}|"
+    rf"(update|updated|published|posted|modified)[:,]?|last|at|on|"
     rf"first|[-–—|/,:•·]|(mon|tues|wednes|thurs|fri|satur|sun)day,?|(mon|tue|wed|thu|fri|sat|sun),?|"
     rf"today|yesterday|hours?|minutes?|ago|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})$",
     re.IGNORECASE,
@@ -171,10 +221,12 @@ _FIELD_KINDS = {
     **dict.fromkeys(("subtitle", "subheadline", "subhead", "dek", "standfirst", "summary"), "subheadline"),
     **dict.fromkeys(("date", "published", "updated", "last updated", "posted", "time"), "date"),
     **dict.fromkeys(("author", "authors", "by", "byline", "source", "publisher", "outlet"), "byline"),
-    **dict.fromkeys(("section", "category", "categories", "tags", "topics", "topic", "kicker"), "section"),
+    **dict.fromkeys(("section", "category", "categories", "topic", "kicker"), "section"),
     **dict.fromkeys(("caption", "photo", "image"), "caption"),
     **dict.fromkeys(("credit", "photo credit", "image credit"), "credit"),
-    **dict.fromkeys(("url", "link", "site", "word count", "words", "language"), "boilerplate"),
+    **dict.fromkeys(
+        ("url", "link", "site", "word count", "words", "language", "tags", "topics"), "boilerplate"
+    ),
 }
 _FIELD = re.compile(
     r"^\s*(" + "|".join(sorted(map(re.escape, _FIELD_KINDS), key=len, reverse=True)) + r")\s*:\s*\S",
@@ -205,20 +257,69 @@ def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
         return "caption"
     if (field := field_kind(line)) is not None:
         return field
+    if n <= 14 and _DATE_WORDS.match(line) and _dateish(words):
+        return "date"
     if _BOILERPLATE.search(line) and n <= 30 and not _REPORTING.search(line):
         return "boilerplate"
+    if (wiki := _wiki_kind(line)) is not None:
+        return wiki
+    if _CREDIT_LINE.match(line):
+        return "credit"
     if _BYLINE.match(line) and n <= 16 and not line.rstrip().endswith("."):
+        return "byline"
+    if position > 0 and n <= 16 and _NAMED_BYLINE.match(line):
         return "byline"
     credit = _CREDIT.search(line)
     if credit and (n <= 8 or credit.start() >= 0.5 * len(line) or "©" in line):
         return "caption" if n > 8 else "credit"
-    if n <= 14 and _DATE_WORDS.match(line):
-        dateish = sum(bool(_DATE_TOKEN.match(w)) for w in words)
-        if dateish == n or (dateish >= n - 2 and n >= 4 and not line.rstrip().endswith(".")):
-            return "date"
+    if _DATELINE.match(line):
+        return "dateline"
+    if n <= 30 and _READER_PROMPT.match(line):
+        return "boilerplate"
+    if _BREADCRUMB.match(line) and not _TERMINAL.search(line):
+        return "section"
     if n <= 20 and not _TERMINAL.search(line):
         return "headline" if position == 0 else "subheadline"
     return None
+
+
+_CLOCK = re.compile(r"^\d{1,2}[:.]\d{2}\b")
+
+
+def _dateish(words: list[str]) -> bool:
+    """Whether a short line's words are (nearly) all date and time tokens."""
+    n = len(words)
+    dateish = sum(bool(_DATE_TOKEN.match(w)) for w in words)
+    line_end = words[-1] if words else ""
+    return (
+        dateish == n
+        or (dateish >= n - 2 and n >= 4 and not line_end.endswith("."))
+        or (n >= 2 and dateish >= n - 1 and bool(_CLOCK.match(words[0])))  # "22:10 Baku time"
+    )
+
+
+def _wiki_kind(line: str) -> str | None:
+    """Wiki conversion debris: "boilerplate" for markup with at most a few words left
+    ("<noinclude>", "United States infobox", "== Related news == * *", "publish"), a
+    section heading ("=== Background ===") as "subheadline", else None."""
+    heading = _WIKI_HEADING.match(_MARKUP_TAGS.sub("", line).strip())
+    if heading is not None:
+        aux = _AUX_HEADING.match(heading.group(2)) or heading.group(3).strip()
+        return "boilerplate" if aux else "subheadline"
+    words = [w.lower() for w in _WORDS.findall(line)]
+    if words and (
+        all(w in _WIKI_WORDS for w in words) or (len(words) <= 6 and words[-1].endswith("infobox"))
+    ):
+        return "boilerplate"
+    if line.startswith(("<!--", "(/", "{|", "= ")) or re.match(r"<div\b", line):
+        return "boilerplate"
+    stripped = _MARKUP.sub(" ", line)
+    if stripped != line and len(_WORDS.findall(stripped)) <= 3 and not _TERMINAL.search(stripped):
+        return "boilerplate"
+    return None
+
+
+_MARKUP_TAGS = re.compile(r"<!--.*?(-->|$)|</?[a-zA-Z][^>]*>")
 
 
 def _name_headlines(contents: list[str], kinds: list[str | None]) -> None:
@@ -236,6 +337,21 @@ def _name_headlines(contents: list[str], kinds: list[str | None]) -> None:
         kinds[first], kinds[nxt] = "section", "headline"
     else:
         kinds[first] = "headline"
+
+
+def _under_headline(contents: list[str], kinds: list[str | None]) -> None:
+    """A short title-like line right under the headline is no subheadline (a dek is
+    longer): names alone are the byline ("Farah Nasser-Whitley", "Ardit Krasniqi and
+    Milica Jovanović"), a label with a lower-case word or a digit is a topic ("Economy and
+    business", "2008 US Presidential Election", as Wikinews sets them)."""
+    for i in range(1, len(kinds)):
+        if kinds[i] != "subheadline" or kinds[i - 1] != "headline":
+            continue
+        line = contents[i]
+        if _NAME_LINE.match(line):
+            kinds[i] = "byline"
+        elif len(_WORDS.findall(line)) <= 5 and re.search(r"\b[a-z]|\d", line):
+            kinds[i] = "section"
 
 
 _NEXT_CHAR = re.compile(r"\s*(\S)")
@@ -300,6 +416,7 @@ def segment(text: str) -> list[Segment]:
         )
         kinds.append(_meta_kind(line, position, repeated))
     _name_headlines(contents, kinds)
+    _under_headline(contents, kinds)
     for i, line in enumerate(contents):  # a field names its own kind, whatever its position
         kinds[i] = field_kind(line) or kinds[i]
     if lines and all(k is not None for k in kinds):

@@ -170,7 +170,7 @@ Summary: Officials said the backlog had grown, and the council will meet on Frid
         ("Date: 2024-09-04", "date"),
         ("Publisher: Valley Courier", "byline"),
         ("Author: Jane Roe", "byline"),
-        ("Tags: floods, county budget", "section"),
+        ("Tags: floods, county budget", "boilerplate"),  # a tag list, as the corpora mark it
         (
             "Summary: Officials said the backlog had grown, and the council will meet on Friday to decide what to do next.",
             "subheadline",
@@ -203,3 +203,67 @@ def test_a_headline_ending_in_a_title_word_stays_above_a_one_line_paragraph() ->
     wrapped = "The harbour plan was approved on Monday, according to the Prime Minister\nKarin Lund and two aides.\n"
     segs = segment(wrapped)
     assert [s.kind for s in segs] == [Kind.BODY]
+
+
+SCRAPED_FURNITURE = """Home › News › Regional
+Harbour board delays dredging vote after cost estimate doubles
+Tomasz Wielgosz and Aroha Te Rangi
+11.20am
+WELLINGTON, March 3 (Reuters) —
+The harbour board postponed its vote on Tuesday. The chair said the new estimate arrived late.
+Do you have a story for us? Email our newsdesk
+Do you think the board should have voted?
+(Reporting by Ana Ferreira; editing by Priya Raman)
+bur-ag/jm
+"""
+
+WIKI_FURNITURE = """Harbour board delays dredging vote
+Economy and business
+The harbour board postponed its vote on Tuesday.
+== Background ==
+The dredging plan was first put forward in 2019.
+<noinclude>
+New Zealand infobox
+== Related news == * *
+publish Archive-unreviewed
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "kind"),
+    [
+        (SCRAPED_FURNITURE, "Home › News › Regional", "section"),
+        (SCRAPED_FURNITURE, "Harbour board delays dredging vote after cost estimate doubles", "headline"),
+        (SCRAPED_FURNITURE, "Tomasz Wielgosz and Aroha Te Rangi", "byline"),  # names under the headline
+        (SCRAPED_FURNITURE, "11.20am", "date"),
+        (SCRAPED_FURNITURE, "WELLINGTON, March 3 (Reuters) —", "dateline"),
+        (SCRAPED_FURNITURE, "Do you have a story for us? Email our newsdesk", "boilerplate"),
+        (SCRAPED_FURNITURE, "Do you think the board should have voted?", "boilerplate"),
+        (SCRAPED_FURNITURE, "(Reporting by Ana Ferreira; editing by Priya Raman)", "credit"),
+        (SCRAPED_FURNITURE, "bur-ag/jm", "credit"),
+        (WIKI_FURNITURE, "Economy and business", "section"),  # a Wikinews topic under the headline
+        (WIKI_FURNITURE, "== Background ==", "subheadline"),
+        (WIKI_FURNITURE, "<noinclude>", "boilerplate"),
+        (WIKI_FURNITURE, "New Zealand infobox", "boilerplate"),
+        (WIKI_FURNITURE, "== Related news == * *", "boilerplate"),
+        (WIKI_FURNITURE, "publish Archive-unreviewed", "boilerplate"),
+    ],
+)
+def test_page_furniture_gets_its_meta_kind(text: str, line: str, kind: str) -> None:
+    by_text = {text[s.start : s.end]: s for s in segment(text)}
+    assert by_text[line].kind is Kind.META and by_text[line].meta_kind == kind
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Egyptian embassy in London did not respond to requests for comment.",
+        "The last draft in the United States took place in 1973.",
+        "Residents of Tulla Road, Ennis have complained for years.",
+        '"Do you think it is fair?" she asked the council.',
+    ],
+)
+def test_prose_lines_like_furniture_stay_body(sentence: str) -> None:
+    text = f"Harbour board delays dredging vote\n{sentence}\nThe vote is now due in April."
+    by_text = {text[s.start : s.end]: s for s in segment(text)}
+    assert by_text[sentence].kind is Kind.BODY

@@ -53,12 +53,14 @@ class Row:
 
     article: int
     gold_kind: str
+    gold_meta_kind: str | None  # headline, byline, date, ... for a gold meta line
     gold_label: str | None
     gold_well: int | None
     gold_source: tuple[int, int] | None
     gold_sources: tuple[tuple[int, int], ...]  # every gold source in the sentence (PolNeAR lists them)
     text: str
     pred_kind: str
+    pred_meta_kind: str | None
     pred_label: str  # "meta" when the pipeline called a body sentence meta
     score: float | None
     raw_score: float | None
@@ -82,6 +84,7 @@ def collect_rows(annotator: Annotator, articles: Sequence[dict[str, Any]]) -> li
                 Row(
                     article=k,
                     gold_kind=g["kind"],
+                    gold_meta_kind=g.get("meta_kind") if g["kind"] == META else None,
                     gold_label=g.get("label"),
                     gold_well=None if strength is None else int(strength >= 2),
                     gold_source=_span(g.get("source")),
@@ -90,6 +93,7 @@ def collect_rows(annotator: Annotator, articles: Sequence[dict[str, Any]]) -> li
                     ),
                     text=article["text"][g["start"] : g["end"]],
                     pred_kind=p.kind.value if p is not None else META,
+                    pred_meta_kind=p.meta_kind if p is not None and p.kind is Kind.META else None,
                     pred_label=p.label.value if is_body and p.label else META,
                     score=p.score if is_body else None,
                     raw_score=evidence[body_index[id(p)]].well_sourced if is_body else None,
@@ -169,6 +173,10 @@ def evaluate_bundled(
     result["meta_accuracy"] = float(np.mean([(r.gold_kind == META) == (r.pred_kind == META) for r in rows]))
     meta_rows = [r for r in rows if r.gold_kind == META]
     result["meta_recall"] = float(np.mean([r.pred_kind == META for r in meta_rows])) if meta_rows else None
+    kinded = [r for r in meta_rows if r.gold_meta_kind]
+    result["meta_kind_accuracy"] = (
+        float(np.mean([r.pred_meta_kind == r.gold_meta_kind for r in kinded])) if kinded else None
+    )
     result["baselines"] = baseline_metrics(train_articles, [r.text for r in body], gold, groups, n_boot)
     return result
 

@@ -135,7 +135,8 @@ def _bundled_section(b: dict[str, Any], corpus: str = "bundled") -> list[str]:
         *_score_section(b["score"], prefix),
         f"Source span F1: exact {_f(b['source_span']['exact'])}, overlap {_f(b['source_span']['overlap'])}. "
         f"Meta-line detection accuracy (all gold lines): {_f(b['meta_accuracy'])}; recall of gold meta lines: "
-        f"{_f(b['meta_recall'])}.",
+        f"{_f(b['meta_recall'])}; gold meta lines given their own kind (headline, byline, date, ...): "
+        f"{_f(b.get('meta_kind_accuracy'))}.",
         "",
         f"Pipeline time on the test split: {b['pipeline_seconds']} s.",
         "",
