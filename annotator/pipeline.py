@@ -23,7 +23,7 @@ from annotator.runtime import load_tagger, resolve_backend
 from annotator.scoring import Evidence, SourcingScorer
 from annotator.segment import Segment, segment
 from annotator.sourcing.decode import Reading
-from annotator.tagger import Tagger, TaggerOutput
+from annotator.tagger import BATCH_INVARIANT, Tagger, TaggerOutput
 from annotator.types import LABEL_NAMES, AnnotatedArticle, Kind
 
 logger = logging.getLogger(__name__)
@@ -151,14 +151,25 @@ class Annotator:
         sentences = [stages.Sentence(Segment(a, b, Kind.BODY, 0), text[a:b]) for a, b in spans]
         return stages.decode(outputs, sentences)
 
-    def _predict(self, inputs: Sequence[SentenceInput], batch_size: int) -> list[TaggerOutput]:
-        """The model's predictions, ``CHUNK_SENTENCES`` at a time, on ``inference.threads``
-        threads (the backend's setting is restored after, so running a model does not
-        change the caller's)."""
+    def _predict(
+        self, inputs: Sequence[SentenceInput], batch_size: int, documents: Sequence[int] | None = None
+    ) -> list[TaggerOutput]:
+        """The model's predictions on ``inference.threads`` threads (the backend's setting is
+        restored after, so running a model does not change the caller's).
+
+        ``documents`` (per input, its article): the inputs go to the model in chunks of whole
+        articles, about ``CHUNK_SENTENCES`` at a time (an article longer than that alone, in
+        pieces of it), and, where the backend is not batch-invariant, one article per batch:
+        so an article gets the same result alone (``annotate``) as among others (``pipe``).
+        """
+        documents = documents if documents is not None else [0] * len(inputs)
+        variant = self.model.backend not in BATCH_INVARIANT
         predictions: list[TaggerOutput] = []
         with self.model.threads(self.config.inference.threads):
-            for lo in range(0, len(inputs), CHUNK_SENTENCES):
-                predictions.extend(self.model.predict(inputs[lo : lo + CHUNK_SENTENCES], batch_size))
+            for lo, hi in _chunks(documents, CHUNK_SENTENCES):
+                predictions.extend(
+                    self.model.predict(inputs[lo:hi], batch_size, documents[lo:hi] if variant else None)
+                )
         return predictions
 
     def _batch_size(self, batch_size: int | None) -> int:
@@ -174,12 +185,14 @@ class Annotator:
     def _run(
         self, docs: Sequence[_Prepared], batch_size: int
     ) -> Iterator[tuple[AnnotatedArticle, list[Evidence]]]:
-        inputs = []
-        for doc in docs:
+        inputs: list[SentenceInput] = []
+        documents: list[int] = []
+        for k, doc in enumerate(docs):
             inputs.extend(
                 self._inputs(doc.text, [(doc.segments[i].start, doc.segments[i].end) for i in doc.body])
             )
-        predictions = self._predict(inputs, batch_size)
+            documents.extend([k] * len(doc.body))
+        predictions = self._predict(inputs, batch_size, documents)
         cursor = 0
         for doc in docs:
             doc.predictions = predictions[cursor : cursor + len(doc.body)]
@@ -220,3 +233,24 @@ def load(path: str | Path | None = None, backend: str | None = None) -> Annotato
 def annotate(text: str, model: str | Path | None = None) -> AnnotatedArticle:
     """Annotate one article with the shipped model (or ``model``, or ``$ANNOTATOR_MODEL``)."""
     return load(model).annotate(text)
+
+
+def _chunks(documents: Sequence[int], size: int) -> list[tuple[int, int]]:
+    """``(lo, hi)`` ranges of about ``size`` items that never cut a document (``documents``:
+    each item's, in runs), except one longer than ``size``, which is cut every ``size`` items
+    from its own start."""
+    chunks: list[tuple[int, int]] = []
+    lo = start = 0
+    for i in range(1, len(documents) + 1):
+        if i < len(documents) and documents[i] == documents[i - 1]:
+            continue
+        if i - lo > size and start > lo:  # the chunk is full without this document
+            chunks.append((lo, start))
+            lo = start
+        while i - lo > size:  # this document alone is too long
+            chunks.append((lo, lo + size))
+            lo += size
+        start = i
+    if lo < len(documents):
+        chunks.append((lo, len(documents)))
+    return chunks

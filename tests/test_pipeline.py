@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from annotator import Annotator
 from annotator.errors import InputError, ModelNotFoundError
+from annotator.pipeline import _chunks
 from annotator.types import LABEL_NAMES, AnnotatedArticle, Kind
 
 
@@ -44,16 +45,43 @@ def test_seed_like_article(tiny_annotator: Annotator, seed_like_text: str) -> No
     assert d["schema_version"] and len(d["sentences"]) == 25
 
 
-def test_pipe_matches_annotate(tiny_annotator: Annotator, seed_like_text: str) -> None:
-    texts = [seed_like_text, "Officials said the bridge would close.", "", seed_like_text[:400]]
-    batched = list(tiny_annotator.pipe(texts, batch_size=8))
-    assert len(batched) == 4
+@pytest.mark.parametrize("backend", ["torch-fp32", "torch-int8", "onnx-int8"])
+def test_pipe_matches_annotate(tiny_model_dir: Path, seed_like_text: str, backend: str) -> None:
+    """An article gets what it gets alone whatever else is in the call: the int8 backends
+    scale activations per batch, so their batches hold one article each."""
+    annotator = Annotator.from_dir(tiny_model_dir, backend=backend)
+    texts = [
+        seed_like_text,
+        "Officials said the bridge would close.",
+        "",
+        seed_like_text[:400],
+        seed_like_text[900:],
+    ]
+    batched = list(annotator.pipe(texts))
+    assert len(batched) == len(texts)
     for text, article in zip(texts, batched, strict=True):
-        single = tiny_annotator.annotate(text)
+        single = annotator.annotate(text)
         assert [s.label for s in single.sentences] == [s.label for s in article.sentences]
         for a, b in zip(single.sentences, article.sentences, strict=True):
             if a.score is not None:
-                assert a.score == pytest.approx(b.score, abs=1e-4)
+                assert a.probabilities == pytest.approx(b.probabilities, abs=1e-5)
+                assert a.score == pytest.approx(b.score, abs=1e-5)
+
+
+def test_an_article_is_not_cut_where_a_chunk_of_sentences_ends(tiny_annotator: Annotator) -> None:
+    """Articles go to the model in chunks of whole articles, so the second of two 700-sentence
+    articles is read in the same windows as when it is annotated alone."""
+    first = " ".join(f"Officials said the bridge would close on day {i}." for i in range(701))
+    second = " ".join(f"“We are ready for day {i},” Smith said." for i in range(700))
+    together = list(tiny_annotator.pipe([first, second]))[1]
+    alone = tiny_annotator.annotate(second)
+    assert [s.probabilities for s in together.body] == [s.probabilities for s in alone.body]
+
+
+def test_chunks_keep_articles_whole() -> None:
+    assert _chunks([0, 0, 0, 1, 1, 1, 1, 2, 2], 5) == [(0, 3), (3, 7), (7, 9)]
+    assert _chunks([0, 0] + [1] * 12 + [2, 2], 5) == [(0, 2), (2, 7), (7, 12), (12, 16)]
+    assert _chunks([], 5) == []
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t\n  ", "\u00a0\u2003"])
