@@ -158,7 +158,7 @@ class Annotator:
         restored after, so running a model does not change the caller's).
 
         ``documents`` (per input, its article): the inputs go to the model in chunks of whole
-        articles, about ``CHUNK_SENTENCES`` at a time (an article longer than that alone, in
+        articles, at most ``CHUNK_SENTENCES`` sentences at a time (an article longer than that alone, in
         pieces of it), and, where the backend is not batch-invariant, one article per batch:
         so an article gets the same result alone (``annotate``) as among others (``pipe``).
         """
@@ -236,7 +236,7 @@ def annotate(text: str, model: str | Path | None = None) -> AnnotatedArticle:
 
 
 def _chunks(documents: Sequence[int], size: int) -> list[tuple[int, int]]:
-    """``(lo, hi)`` ranges of about ``size`` items that never cut a document (``documents``:
+    """``(lo, hi)`` ranges of at most ``size`` items that never cut a document (``documents``:
     each item's, in runs), except one longer than ``size``, which is cut every ``size`` items
     from its own start."""
     chunks: list[tuple[int, int]] = []

@@ -39,13 +39,20 @@ _BOILERPLATE = re.compile(
     r"privacy policy|timeout|javascript|you did not use the site|skip to (main )?content|"
     r"related (stories|articles|coverage)|most (read|popular)\b|comments? \(\d+\)|"
     r"listen to (this|the) article|min(ute)? read\b|download (the|our) app|"
-    r"accept all\b|manage preferences|continue reading|recommended for you|trending now|"
+    r"accept all\b|manage preferences|continue reading|recommended for you|trending now)",
+    re.IGNORECASE,
+)
+# Furniture told by how the line opens or what it asks of the reader; only lines without
+# final punctuation or that ask for a story ("Got a story? Email …"), so prose that merely
+# mentions a newsdesk or subscribers stays body.
+_PAGE_PROMPT = re.compile(
     r"^(related|more|also read|read also|lire aussi|recommended|you may also (be interested in|like)|"
     r"watch( the video)?|see also|read next|further reading)\s*:|^font size\b|^listen$|"
-    r"\bread the \w+ version of this article|^lire la version|story for us\b|sign in\b|"
-    r"\b(got|have) a (news )?(story|tip)\b|get in touch with\b|have your say\b|\bnewsdesk\b|"
-    r"^comentarios \(\d+\)|^suscr[ií]bete\b|^s[ií]guenos\b|^share\b(:|\s+tweet)|premium content|"
-    r"subscribers only|on google news\b)",
+    r"^read the \w+ version of this article|^lire la version|^(sign in|log in|register)\b|"
+    r"^(do you have|have you got|got|have) a (news )?(story|tip)( for us)?\?|"
+    r"\?\s+(email|contact|call|get in touch with|have your say)\b|^comentarios \(\d+\)|"
+    r"^suscr[ií]bete\b|^s[ií]guenos\b|^share\b(:|\s+tweet)|^premium content\b|"
+    r"\bsubscribers only$|^follow\b.*\bon google news$",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(
@@ -55,8 +62,11 @@ _BYLINE = re.compile(
     r"staff|team|bureau)\b))|^([A-Z][\w&]* )?(?i:desk|team)(,\s*[A-Z][\w ]*)?$",
 )
 # A name: two to four capitalised words ("Marc-André Tremblay", "Sipho Ndlovu-Mthembu").
-_NAME = r"[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:de|da|van|von|del|al|bin|el|la|le)?\s*[A-ZÀ-Ý][\w'’.-]+){1,3}"
-# "Eleanor Shaw, Health Correspondent"; "Katrin Hollweg in Berlin"; "A in Seoul and B in Tokyo"
+_NAME = (
+    r"[A-ZÀ-Ý][\w'’.-]+(?:\s+(?:(?:de|da|di|du|van|von|der|den|del|della|al|bin|el|la|le)\s+)*"
+    r"[A-ZÀ-Ý][\w'’.-]+){1,3}"
+)
+# "Eleanor Shaw, Health Correspondent"; "Katrin Hollweg in Berlin and Min-ji Kang in Seoul"
 _NAMED_BYLINE = re.compile(
     rf"^{_NAME},\s+[\w ,&'’-]{{0,40}}\b(?i:correspondent|editor|reporter|writer|columnist|journalist|"
     rf"bureau chief|contributor|analyst)$|^{_NAME}\s+in\s+[A-ZÀ-Ý][\w.-]*(\s[A-ZÀ-Ý][\w.-]*)*"
@@ -66,8 +76,8 @@ _NAME_LINE = re.compile(rf"^{_NAME}((,\s*|\s+and\s+){_NAME})*$")
 # Agency credit lines at an article's end: "(Reporting by …; editing by …)", "bur-ag/jm".
 _CREDIT_LINE = re.compile(
     r"^\((additional )?(reporting|editing|writing|compiled|translated|translation)\b[^()]*\)$|"
-    r"^(additional )?(reporting|writing) by [^()]*;\s*(additional reporting|editing|writing) by [^()]*$|"
-    r"^[a-z]{2,5}(-[a-z]{2,5})*(/[a-z]{2,5})+$",
+    r"^(additional )?(reporting|writing) by [^()]*;\s*(additional reporting|editing|writing) by [^().]*$|"
+    r"^(?-i:[a-z]{2,5}(-[a-z]{2,5})*(/[a-z]{2,5})+)$",
     re.IGNORECASE,
 )
 # A dateline on a line of its own: "DAKAR (AFP) —", "RIYADH, Feb 12 (Reuters) -".
@@ -84,10 +94,11 @@ _WIKI_HEADING = re.compile(r"^(={2,})\s*([^=]+?)\s*\1(.*)$")
 _AUX_HEADING = re.compile(
     r"^(related|see also|sources?|external links|blogs|references|notes|have your say)\b", re.IGNORECASE
 )
-# A question put to the reader ("Do you support this move?"), a comment prompt.
+# A one-sentence question put to the reader ("Do you support this move?"): a comment prompt
+# when it closes the article (``_trailing_prompts``), a rhetorical question anywhere else.
 _READER_PROMPT = re.compile(
-    r"^(do|does|did|should|is|are|was|were|would|will|can|could|have|has|what|how|why)\b[^\"“”]*"
-    r"\byou(r)?\b[^\"“”]*\?$",
+    r"^(do|does|did|should|is|are|was|were|would|will|can|could|have|has|what|how|why)\b[^\"“”.?!]*"
+    r"\byou(r)?\b[^\"“”.?!]*\?$",
     re.IGNORECASE,
 )
 # Breadcrumbs: "News > Crime & Courts", "Personal Finance › Student Loans", "News / Scotland".
@@ -265,7 +276,9 @@ def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
         return wiki
     if _CREDIT_LINE.match(line):
         return "credit"
-    if _BYLINE.match(line) and n <= 16 and not line.rstrip().endswith("."):
+    if _PAGE_PROMPT.search(line) and n <= 30 and not (_TERMINAL.search(line) and "?" not in line):
+        return "boilerplate"
+    if _BYLINE.match(line) and n <= 16 and not _TERMINAL.search(line):
         return "byline"
     if position > 0 and n <= 16 and _NAMED_BYLINE.match(line):
         return "byline"
@@ -274,8 +287,6 @@ def _meta_kind(line: str, position: int, repeated: bool) -> str | None:
         return "caption" if n > 8 else "credit"
     if _DATELINE.match(line):
         return "dateline"
-    if n <= 30 and _READER_PROMPT.match(line):
-        return "boilerplate"
     if _BREADCRUMB.match(line) and not _TERMINAL.search(line):
         return "section"
     if n <= 20 and not _TERMINAL.search(line):
@@ -340,8 +351,8 @@ def _name_headlines(contents: list[str], kinds: list[str | None]) -> None:
 
 
 def _under_headline(contents: list[str], kinds: list[str | None]) -> None:
-    """A short title-like line right under the headline is no subheadline (a dek is
-    longer): names alone are the byline ("Farah Nasser-Whitley", "Ardit Krasniqi and
+    """A short title-like line right under the headline is seldom a subheadline (a dek is
+    usually longer): names alone are the byline ("Farah Nasser-Whitley", "Ardit Krasniqi and
     Milica Jovanović"), a label with a lower-case word or a digit is a topic ("Economy and
     business", "2008 US Presidential Election", as Wikinews sets them)."""
     for i in range(1, len(kinds)):
@@ -350,8 +361,20 @@ def _under_headline(contents: list[str], kinds: list[str | None]) -> None:
         line = contents[i]
         if _NAME_LINE.match(line):
             kinds[i] = "byline"
-        elif len(_WORDS.findall(line)) <= 5 and re.search(r"\b[a-z]|\d", line):
+        elif len(_WORDS.findall(line)) <= 4 and re.search(r"\b[a-z]|\d", line):
             kinds[i] = "section"
+
+
+def _trailing_prompts(contents: list[str], kinds: list[str | None]) -> None:
+    """Questions to the reader after the last paragraph of prose ("Do you think the board
+    should have voted?", Wikinews' "Have your say") are boilerplate."""
+    for i in range(len(kinds) - 1, -1, -1):
+        if kinds[i] is not None:
+            continue
+        if len(_WORDS.findall(contents[i])) <= 20 and _READER_PROMPT.match(contents[i]):
+            kinds[i] = "boilerplate"
+            continue
+        break
 
 
 _NEXT_CHAR = re.compile(r"\s*(\S)")
@@ -417,6 +440,7 @@ def segment(text: str) -> list[Segment]:
         kinds.append(_meta_kind(line, position, repeated))
     _name_headlines(contents, kinds)
     _under_headline(contents, kinds)
+    _trailing_prompts(contents, kinds)
     for i, line in enumerate(contents):  # a field names its own kind, whatever its position
         kinds[i] = field_kind(line) or kinds[i]
     if lines and all(k is not None for k in kinds):

@@ -45,7 +45,7 @@ def test_seed_like_article(tiny_annotator: Annotator, seed_like_text: str) -> No
     assert d["schema_version"] and len(d["sentences"]) == 25
 
 
-@pytest.mark.parametrize("backend", ["torch-fp32", "torch-int8", "onnx-int8"])
+@pytest.mark.parametrize("backend", ["torch-fp32", "torch-bf16", "torch-int8", "onnx-int8"])
 def test_pipe_matches_annotate(tiny_model_dir: Path, seed_like_text: str, backend: str) -> None:
     """An article gets what it gets alone whatever else is in the call: the int8 backends
     scale activations per batch, so their batches hold one article each."""

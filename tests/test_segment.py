@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -215,6 +217,7 @@ Do you have a story for us? Email our newsdesk
 Do you think the board should have voted?
 (Reporting by Ana Ferreira; editing by Priya Raman)
 bur-ag/jm
+Ursula von der Leyen in Brussels
 """
 
 WIKI_FURNITURE = """Harbour board delays dredging vote
@@ -241,6 +244,7 @@ publish Archive-unreviewed
         (SCRAPED_FURNITURE, "Do you think the board should have voted?", "boilerplate"),
         (SCRAPED_FURNITURE, "(Reporting by Ana Ferreira; editing by Priya Raman)", "credit"),
         (SCRAPED_FURNITURE, "bur-ag/jm", "credit"),
+        (SCRAPED_FURNITURE, "Ursula von der Leyen in Brussels", "byline"),
         (WIKI_FURNITURE, "Economy and business", "section"),  # a Wikinews topic under the headline
         (WIKI_FURNITURE, "== Background ==", "subheadline"),
         (WIKI_FURNITURE, "<noinclude>", "boilerplate"),
@@ -261,9 +265,24 @@ def test_page_furniture_gets_its_meta_kind(text: str, line: str, kind: str) -> N
         "The last draft in the United States took place in 1973.",
         "Residents of Tulla Road, Ennis have complained for years.",
         '"Do you think it is fair?" she asked the council.',
+        "Detectives asked witnesses to get in touch with the incident room.",
+        "The briefing was open to subscribers only.",
+        "More: the full list of winners is below.",
+        "Is your child's school ready for the heatwave?",  # a question, but prose follows it
+        "Our correspondents were detained for six hours at the border!",
+        "Reporting by the BBC revealed the scheme; editing by ministers followed.",
     ],
 )
 def test_prose_lines_like_furniture_stay_body(sentence: str) -> None:
     text = f"Harbour board delays dredging vote\n{sentence}\nThe vote is now due in April."
     by_text = {text[s.start : s.end]: s for s in segment(text)}
     assert by_text[sentence].kind is Kind.BODY
+
+
+def test_furniture_rules_stay_linear_on_long_lines() -> None:
+    """Runs of spaces between capitalised words once made the name pattern backtrack for
+    minutes on an 800-character line."""
+    line = ("Aa" + " " * 400) * 4 + "Bb x"
+    started = time.perf_counter()
+    segment(f"Harbour board delays vote\n{line}\n{line}")
+    assert time.perf_counter() - started < 2.0
