@@ -237,13 +237,11 @@ class SourcingModel:
         return {k: torch.from_numpy(v) for k, v in self.encoder.pad(features).items()}
 
     # -- inference --------------------------------------------------------------------
-    def predict(
-        self, items: Sequence[SentenceInput], batch_size: int = 32, documents: Sequence[int] | None = None
-    ) -> list[TaggerOutput]:
+    def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[TaggerOutput]:
         """Label probabilities, strength evidence and per-token tag probabilities with
         character offsets (:func:`annotator.tagger.predict`)."""
         self.network.eval()
-        return tagger.predict(self.encoder, self._run, items, batch_size, documents)
+        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend)
 
     def _run(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         with torch.inference_mode():

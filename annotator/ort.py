@@ -98,11 +98,9 @@ class OrtTagger:
             backend,
         )
 
-    def predict(
-        self, items: Sequence[SentenceInput], batch_size: int = 32, documents: Sequence[int] | None = None
-    ) -> list[TaggerOutput]:
+    def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[TaggerOutput]:
         """As :meth:`annotator.model.SourcingModel.predict`, on ONNX Runtime."""
-        return tagger.predict(self.encoder, self._run, items, batch_size, documents)
+        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend)
 
     def _run(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         outputs = self.session.run(list(OUTPUT_NAMES), {k: batch[k] for k in INPUT_NAMES})  # type: ignore[attr-defined]

@@ -23,7 +23,7 @@ from annotator.runtime import load_tagger, resolve_backend
 from annotator.scoring import Evidence, SourcingScorer
 from annotator.segment import Segment, segment
 from annotator.sourcing.decode import Reading
-from annotator.tagger import BATCH_INVARIANT, Tagger, TaggerOutput
+from annotator.tagger import Tagger, TaggerOutput
 from annotator.types import LABEL_NAMES, AnnotatedArticle, Kind
 
 logger = logging.getLogger(__name__)
@@ -158,18 +158,16 @@ class Annotator:
         restored after, so running a model does not change the caller's).
 
         ``documents`` (per input, its article): the inputs go to the model in chunks of whole
-        articles, at most ``CHUNK_SENTENCES`` sentences at a time (an article longer than that alone, in
-        pieces of it), and, where the backend is not batch-invariant, one article per batch:
-        so an article gets the same result alone (``annotate``) as among others (``pipe``).
+        articles, at most ``CHUNK_SENTENCES`` sentences at a time (an article longer than that
+        alone, in pieces of it), so an article is read in the same windows alone (``annotate``)
+        as among others (``pipe``); the backend keeps its batches from mixing what it must not
+        (``annotator.tagger.BATCH_INVARIANT``).
         """
         documents = documents if documents is not None else [0] * len(inputs)
-        variant = self.model.backend not in BATCH_INVARIANT
         predictions: list[TaggerOutput] = []
         with self.model.threads(self.config.inference.threads):
             for lo, hi in _chunks(documents, CHUNK_SENTENCES):
-                predictions.extend(
-                    self.model.predict(inputs[lo:hi], batch_size, documents[lo:hi] if variant else None)
-                )
+                predictions.extend(self.model.predict(inputs[lo:hi], batch_size))
         return predictions
 
     def _batch_size(self, batch_size: int | None) -> int:

@@ -17,10 +17,11 @@ from annotator.encoding import Encoder, SentenceInput, Slot
 
 BATCH_INVARIANT = frozenset({"torch-fp32", "torch-bf16", "onnx-fp32"})
 """Backends whose output for a sentence does not depend on what else is in its batch. The
-int8 ones quantize activations dynamically, one scale per batch tensor, so the other
-inputs of a batch move a sentence's probabilities: on Wikinews dev, onnx-int8 gave 10 of
+int8 ones quantize activations dynamically, with one scale for the whole batch tensor, so
+the other inputs of a batch moved a sentence's output: on Wikinews dev, onnx-int8 gave 10 of
 760 sentences another label, and moved a score by up to 0.39, when the articles were run
-together instead of one by one. They are run one document per batch instead."""
+together instead of one by one. They run each input (a window of one article's sentences)
+as a batch of its own instead, so a sentence's output depends on its window alone."""
 
 Runner = Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
 """One padded batch -> (label logits per slot, strength logit per slot, tag logits per
@@ -49,9 +50,7 @@ class Tagger(Protocol):
     backend: str
     encoder: Encoder
 
-    def predict(
-        self, items: Sequence[SentenceInput], batch_size: int = 32, documents: Sequence[int] | None = None
-    ) -> list[TaggerOutput]: ...
+    def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[TaggerOutput]: ...
 
     def threads(self, n: int) -> Any:
         """A context manager that runs predictions on ``n`` threads (0: leave as is)."""
@@ -59,32 +58,19 @@ class Tagger(Protocol):
 
 
 def predict(
-    encoder: Encoder,
-    run: Runner,
-    items: Sequence[SentenceInput],
-    batch_size: int = 32,
-    documents: Sequence[int] | None = None,
+    encoder: Encoder, run: Runner, items: Sequence[SentenceInput], batch_size: int = 32, backend: str = ""
 ) -> list[TaggerOutput]:
     """Label probabilities, strength evidence and per-token tag probabilities with
     character offsets. Features are sorted by length so padding stays small, and a batch
-    holds at most ``batch_size`` sentences (a window holds several).
-
-    ``documents`` (per item, the document it is from): no batch mixes documents, so what
-    one gets does not depend on the others (needed where the backend is not in
-    ``BATCH_INVARIANT``)."""
+    holds at most ``batch_size`` sentences (a window holds several); on a ``backend`` not in
+    ``BATCH_INVARIANT``, one input (window) each."""
     if not items:
         return []
     features = encoder.encode(items)
-    lengths = [len(f["input_ids"]) for f in features]
-    if documents is None:
-        order = np.argsort(lengths, kind="stable")
-        keys: list[int] = [0] * len(features)
-    else:
-        owner = [documents[f["slots"][0].item] for f in features]  # a window is in one document
-        order = np.lexsort((lengths, owner))
-        keys = [owner[i] for i in order]
+    order = np.argsort([len(f["input_ids"]) for f in features], kind="stable")
     results: list[TaggerOutput | None] = [None] * len(items)
-    for idx in batches([len(features[i]["slots"]) for i in order], batch_size, keys):
+    size = batch_size if backend in BATCH_INVARIANT else 1  # a window holds one sentence at least
+    for idx in batches([len(features[i]["slots"]) for i in order], size):
         rows = [features[order[k]] for k in idx]
         label_logits, strength_logit, tag_logits = run(encoder.pad(rows))
         probs = _softmax(label_logits)
@@ -98,13 +84,13 @@ def predict(
     return results  # type: ignore[return-value]
 
 
-def batches(sizes: Sequence[int], batch_size: int, keys: Sequence[int] | None = None) -> list[list[int]]:
+def batches(sizes: Sequence[int], batch_size: int) -> list[list[int]]:
     """Consecutive groups of positions whose sizes sum to at most ``batch_size`` (one
-    feature at least); with ``keys``, a group also ends where the key changes."""
+    feature at least)."""
     groups: list[list[int]] = []
     total = 0
     for k, size in enumerate(sizes):
-        if not groups or total + size > batch_size or (keys is not None and keys[k] != keys[k - 1]):
+        if not groups or total + size > batch_size:
             groups.append([])
             total = 0
         groups[-1].append(k)
