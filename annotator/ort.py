@@ -18,6 +18,7 @@ import logging
 import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,7 @@ from annotator import modeldir, tagger
 from annotator.adapter import base_weights
 from annotator.encoding import INPUT_NAMES, Encoder, SentenceInput
 from annotator.errors import ModelNotFoundError
-from annotator.tagger import TaggerOutput
+from annotator.tagger import BATCH_INVARIANT, Runner, TaggerOutput
 
 logger = logging.getLogger(__name__)
 
@@ -63,15 +64,21 @@ def model_key(directory: Path) -> str:
 class OrtTagger:
     """A model exported to ONNX, run by ONNX Runtime on the CPU."""
 
-    def __init__(self, session: object, encoder: Encoder, backend: str) -> None:
+    def __init__(self, session: object, encoder: Encoder, backend: str, workers: int = 1) -> None:
         self.session = session
         self.encoder = encoder
         self.backend = backend
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="annotator-ort") if workers > 1 else None
 
     @classmethod
     def load(cls, directory: str | Path, backend: str = "onnx-fp32", threads: int = 0) -> OrtTagger:
         """Load (exporting on first use) the model in ``directory`` on ``backend``;
-        ``threads`` fixes the session's intra-op threads (0: ONNX Runtime's default)."""
+        ``threads`` fixes the session's intra-op threads (0: ONNX Runtime's default).
+
+        A backend that runs one window per batch (not in ``BATCH_INVARIANT``) gets one
+        thread per run and ``threads`` runs at once instead: small inputs spread over two
+        threads wait on each other at every operator (on Wikinews dev and calib, 588 windows,
+        AMD EPYC: 5.69 s against 7.26 s)."""
         import onnxruntime as ort
 
         if backend not in ORT_BACKENDS:
@@ -83,8 +90,9 @@ class OrtTagger:
             export(directory, path.parent)
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        workers = threads if threads > 1 and backend not in BATCH_INVARIANT else 1
         if threads:
-            options.intra_op_num_threads = threads
+            options.intra_op_num_threads = 1 if workers > 1 else threads
             options.inter_op_num_threads = 1
         try:
             session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
@@ -96,11 +104,18 @@ class OrtTagger:
             session,
             Encoder.from_dir(modeldir.tokenizer_dir(directory), config.max_length, config.packing),
             backend,
+            workers,
         )
 
     def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[TaggerOutput]:
         """As :meth:`annotator.model.SourcingModel.predict`, on ONNX Runtime."""
-        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend)
+        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend, self._run_all)
+
+    def _run_all(
+        self, run: Runner, batches: Sequence[dict[str, np.ndarray]]
+    ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The batches' outputs in order, several computed at once where the session allows."""
+        return self._pool.map(run, batches) if self._pool is not None else map(run, batches)
 
     def _run(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         outputs = self.session.run(list(OUTPUT_NAMES), {k: batch[k] for k in INPUT_NAMES})  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ logits into probabilities and keeping the target sentence's tokens happens here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -26,6 +26,10 @@ as a batch of its own instead, so a sentence's output depends on its window alon
 Runner = Callable[[dict[str, np.ndarray]], tuple[np.ndarray, np.ndarray, np.ndarray]]
 """One padded batch -> (label logits per slot, strength logit per slot, tag logits per
 token), as float arrays."""
+Mapper = Callable[
+    [Runner, Sequence[dict[str, np.ndarray]]], Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]
+]
+"""How a backend runs a list of padded batches: ``map`` in order, or several at once."""
 
 
 @dataclass(frozen=True)
@@ -58,21 +62,30 @@ class Tagger(Protocol):
 
 
 def predict(
-    encoder: Encoder, run: Runner, items: Sequence[SentenceInput], batch_size: int = 32, backend: str = ""
+    encoder: Encoder,
+    run: Runner,
+    items: Sequence[SentenceInput],
+    batch_size: int = 32,
+    backend: str = "",
+    run_all: Mapper = map,
 ) -> list[TaggerOutput]:
     """Label probabilities, strength evidence and per-token tag probabilities with
     character offsets. Features are sorted by length so padding stays small, and a batch
     holds at most ``batch_size`` sentences (a window holds several); on a ``backend`` not in
-    ``BATCH_INVARIANT``, one input (window) each."""
+    ``BATCH_INVARIANT``, one input (window) each. ``run_all`` runs the padded batches (in
+    order, or several at a time on a backend that can)."""
     if not items:
         return []
     features = encoder.encode(items)
     order = np.argsort([len(f["input_ids"]) for f in features], kind="stable")
     results: list[TaggerOutput | None] = [None] * len(items)
     size = batch_size if backend in BATCH_INVARIANT else 1  # a window holds one sentence at least
-    for idx in batches([len(features[i]["slots"]) for i in order], size):
-        rows = [features[order[k]] for k in idx]
-        label_logits, strength_logit, tag_logits = run(encoder.pad(rows))
+    groups = [
+        [features[order[k]] for k in idx] for idx in batches([len(features[i]["slots"]) for i in order], size)
+    ]
+    for rows, (label_logits, strength_logit, tag_logits) in zip(
+        groups, run_all(run, [encoder.pad(rows) for rows in groups]), strict=True
+    ):
         probs = _softmax(label_logits)
         strength = 1.0 / (1.0 + np.exp(-strength_logit.astype(np.float64)))
         tag_probs = _softmax(tag_logits)
