@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ from annotator import adapter, modeldir, tagger
 from annotator.config import BACKENDS, ModelConfig
 from annotator.encoding import IGNORE, INPUT_NAMES, TAGS, Encoder, SentenceInput
 from annotator.errors import ModelNotFoundError
-from annotator.tagger import TaggerOutput
+from annotator.tagger import BATCH_INVARIANT, Runner, TaggerOutput
 from annotator.types import LABEL_NAMES
 
 FULL_FILES = (modeldir.WEIGHTS_FILE, "config.json", "tokenizer.json", "tokenizer_config.json")
@@ -241,7 +242,23 @@ class SourcingModel:
         """Label probabilities, strength evidence and per-token tag probabilities with
         character offsets (:func:`annotator.tagger.predict`)."""
         self.network.eval()
-        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend)
+        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend, self._run_all)
+
+    def _run_all(
+        self, run: Runner, batches: Sequence[dict[str, np.ndarray]]
+    ) -> Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """The batches' outputs in order. A backend that runs one window per batch (not in
+        ``BATCH_INVARIANT``) runs as many at once as torch has threads, one thread each:
+        small inputs spread over several threads wait on each other at every operator."""
+        workers = torch.get_num_threads()
+        if self.backend in BATCH_INVARIANT or workers < 2 or len(batches) < 2:
+            return map(run, batches)
+        torch.set_num_threads(1)
+        try:
+            with ThreadPoolExecutor(workers, thread_name_prefix="annotator-torch") as pool:
+                return list(pool.map(run, batches))
+        finally:
+            torch.set_num_threads(workers)
 
     def _run(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         with torch.inference_mode():
