@@ -242,7 +242,9 @@ class SourcingModel:
         """Label probabilities, strength evidence and per-token tag probabilities with
         character offsets (:func:`annotator.tagger.predict`)."""
         self.network.eval()
-        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend, self._run_all)
+        return tagger.predict(
+            self.encoder, self._run, items, batch_size, self.backend not in BATCH_INVARIANT, self._run_all
+        )
 
     def _run_all(
         self, run: Runner, batches: Sequence[dict[str, np.ndarray]]

@@ -109,7 +109,9 @@ class OrtTagger:
 
     def predict(self, items: Sequence[SentenceInput], batch_size: int = 32) -> list[TaggerOutput]:
         """As :meth:`annotator.model.SourcingModel.predict`, on ONNX Runtime."""
-        return tagger.predict(self.encoder, self._run, items, batch_size, self.backend, self._run_all)
+        return tagger.predict(
+            self.encoder, self._run, items, batch_size, self.backend not in BATCH_INVARIANT, self._run_all
+        )
 
     def _run_all(
         self, run: Runner, batches: Sequence[dict[str, np.ndarray]]

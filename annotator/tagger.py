@@ -66,20 +66,20 @@ def predict(
     run: Runner,
     items: Sequence[SentenceInput],
     batch_size: int = 32,
-    backend: str = "",
+    one_window: bool = False,
     run_all: Mapper = map,
 ) -> list[TaggerOutput]:
     """Label probabilities, strength evidence and per-token tag probabilities with
     character offsets. Features are sorted by length so padding stays small, and a batch
-    holds at most ``batch_size`` sentences (a window holds several); on a ``backend`` not in
-    ``BATCH_INVARIANT``, one input (window) each. ``run_all`` runs the padded batches (in
+    holds at most ``batch_size`` sentences (a window holds several), or with ``one_window``
+    (a backend not in ``BATCH_INVARIANT``) one input each. ``run_all`` runs the padded batches (in
     order, or several at a time on a backend that can)."""
     if not items:
         return []
     features = encoder.encode(items)
     order = np.argsort([len(f["input_ids"]) for f in features], kind="stable")
     results: list[TaggerOutput | None] = [None] * len(items)
-    size = batch_size if backend in BATCH_INVARIANT else 1  # a window holds one sentence at least
+    size = 1 if one_window else batch_size  # a window holds one sentence at least
     groups = [
         [features[order[k]] for k in idx] for idx in batches([len(features[i]["slots"]) for i in order], size)
     ]
