@@ -315,8 +315,10 @@ def _wiki_kind(line: str) -> str | None:
     section heading ("=== Background ===") as "subheadline", else None."""
     heading = _WIKI_HEADING.match(_MARKUP_TAGS.sub("", line).strip())
     if heading is not None:
-        aux = _AUX_HEADING.match(heading.group(2)) or heading.group(3).strip()
-        return "boilerplate" if aux else "subheadline"
+        rest = heading.group(3).strip()
+        if rest and _TERMINAL.search(rest) and not _AUX_HEADING.match(heading.group(2)):
+            return None  # a heading run into its paragraph: the prose stays body
+        return "boilerplate" if _AUX_HEADING.match(heading.group(2)) or rest else "subheadline"
     words = [w.lower() for w in _WORDS.findall(line)]
     if words and (
         all(w in _WIKI_WORDS for w in words) or (len(words) <= 6 and words[-1].endswith("infobox"))

@@ -271,6 +271,7 @@ def test_page_furniture_gets_its_meta_kind(text: str, line: str, kind: str) -> N
         "Is your child's school ready for the heatwave?",  # a question, but prose follows it
         "Our correspondents were detained for six hours at the border!",
         "Reporting by the BBC revealed the scheme; editing by ministers followed.",
+        "== Reaction == The minister said the vote would be held in April.",
     ],
 )
 def test_prose_lines_like_furniture_stay_body(sentence: str) -> None:
