@@ -68,7 +68,9 @@ class OrtTagger:
         self.session = session
         self.encoder = encoder
         self.backend = backend
-        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="annotator-ort") if workers > 1 else None
+        self.workers = workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_pid = 0  # the process the pool's threads belong to (a fork has none of them)
 
     @classmethod
     def load(cls, directory: str | Path, backend: str = "onnx-fp32", threads: int = 0) -> OrtTagger:
@@ -116,8 +118,14 @@ class OrtTagger:
     def _run_all(
         self, run: Runner, batches: Sequence[dict[str, np.ndarray]]
     ) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """The batches' outputs in order, several computed at once where the session allows."""
-        return self._pool.map(run, batches) if self._pool is not None else map(run, batches)
+        """The batches' outputs in order, ``workers`` computed at once (on threads started
+        in this process)."""
+        if self.workers < 2 or len(batches) < 2:
+            return map(run, batches)
+        if self._pool is None or self._pool_pid != os.getpid():
+            self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="annotator-ort")
+            self._pool_pid = os.getpid()
+        return self._pool.map(run, batches)
 
     def _run(self, batch: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         outputs = self.session.run(list(OUTPUT_NAMES), {k: batch[k] for k in INPUT_NAMES})  # type: ignore[attr-defined]

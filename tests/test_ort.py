@@ -46,6 +46,33 @@ def test_onnx_int8_stays_a_probability(tiny_model_dir: Path) -> None:
         assert np.allclose(o.tag_probs.sum(-1), 1, atol=1e-4)
 
 
+def _predict_in_child(tagger: OrtTagger, queue: object) -> None:
+    queue.put([o.probabilities for o in tagger.predict(ITEMS)])  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork start method")
+def test_onnx_int8_runs_in_a_forked_process(tiny_model_dir: Path) -> None:
+    """Its windows run on a thread pool; a forked child has none of the parent's threads, so
+    it must start its own (the pool used to be made once, and the child waited forever)."""
+    import multiprocessing
+    import queue
+
+    tagger = OrtTagger.load(tiny_model_dir, "onnx-int8", threads=2)
+    parent = [o.probabilities for o in tagger.predict(ITEMS)]
+    ctx = multiprocessing.get_context("fork")
+    results = ctx.Queue()
+    child = ctx.Process(target=_predict_in_child, args=(tagger, results))
+    child.start()
+    try:
+        assert results.get(timeout=60) == parent
+    except queue.Empty:
+        pytest.fail("the forked process did not finish predicting")
+    finally:
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+
+
 def test_export_is_cached_by_model_and_redone_when_the_model_changes(
     tiny_model_dir: Path, tmp_path: Path
 ) -> None:
