@@ -86,9 +86,8 @@ _DATELINE = re.compile(
     r"(\s*\([A-Za-z .]+\)\s*[-–—]*|\s*[-–—]+)$"
 )
 # Wiki and HTML debris of converted pages: tags, comments, magic words, templates, links.
-_MARKUP = re.compile(
-    r"<!--.*?(-->|$)|</?[a-zA-Z][^>]*>|__[A-Z]+__|\[https?://[^\]]*\]?|\{\{|\}\}|[=*]+",
-)
+_MARKUP_TAGS = re.compile(r"<!--.*?(-->|$)|</?[a-zA-Z][^>]*>")  # HTML comments and tags
+_MARKUP = re.compile(_MARKUP_TAGS.pattern + r"|__[A-Z]+__|\[https?://[^\]]*\]?|\{\{|\}\}|[=*]+")
 _WIKI_WORDS = frozenset("publish archive-unreviewed haveyoursay wikimediamention".split())
 _WIKI_HEADING = re.compile(r"^(={2,})\s*([^=]+?)\s*\1(.*)$")
 _AUX_HEADING = re.compile(
@@ -330,9 +329,6 @@ def _wiki_kind(line: str) -> str | None:
     if stripped != line and len(_WORDS.findall(stripped)) <= 3 and not _TERMINAL.search(stripped):
         return "boilerplate"
     return None
-
-
-_MARKUP_TAGS = re.compile(r"<!--.*?(-->|$)|</?[a-zA-Z][^>]*>")
 
 
 def _name_headlines(contents: list[str], kinds: list[str | None]) -> None:
