@@ -20,7 +20,9 @@ def main() -> int:
     parser.add_argument("--corpus", default="data/corpus")
     parser.add_argument("--wikinews", default="data/wikinews/corpus", help="real articles (its test split)")
     parser.add_argument("--articles", type=int, default=40, help="test-split articles in each fixed set")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument(
+        "--repeats", type=int, default=5, help="interleaved timing rounds; medians are reported"
+    )
     parser.add_argument("--batch-sizes", default="8,32")
     parser.add_argument("--backends", default="torch-fp32,torch-bf16,torch-int8,onnx-fp32,onnx-int8")
     parser.add_argument(
