@@ -31,7 +31,7 @@ from annotator.tagger import BATCH_INVARIANT, Runner, TaggerOutput
 
 logger = logging.getLogger(__name__)
 
-EXPORT_VERSION = "7"  # bump when the exported graph or the quantization changes
+EXPORT_VERSION = "8"  # bump when the exported graph or the quantization (keeps_fp32) changes
 OUTPUT_NAMES = ("label_logits", "strength_logit", "tag_logits")
 CACHE_ENV = "ANNOTATOR_CACHE"
 ORT_BACKENDS = ("onnx-fp32", "onnx-int8")

@@ -5,8 +5,8 @@
 fp32 there; emulated elsewhere and several times slower), otherwise ONNX Runtime with
 int8 weights, which keeps the test-split labels and the score's calibration (see
 ``eval/reports/bench.json``). On an AMD EPYC with AVX-512 BF16 but no AMX, onnx-int8 ran
-58% faster than torch-bf16 on real articles and 62% faster on bundled ones (bench.json of
-export 7, one window per run, two runs at once), and torch-bf16 would need torch, whose
+65% faster than torch-bf16 on real articles and 54% faster on bundled ones (bench.json of
+export 8, one window per run, two runs at once), and torch-bf16 would need torch, whose
 import alone costs more than the whole ONNX cold start. An explicit backend always wins.
 
 A one-shot process (the CLI on a few files) takes the ONNX backend on every CPU: there the
