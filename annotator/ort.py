@@ -54,8 +54,12 @@ def model_key(directory: Path) -> str:
     """What the exported graph depends on: an adapter's bytes and the base encoder's
     weights file, or a full model's weights file, and the export version. A 90 MB weights
     file is known by its path, size and time: hashing it at every start would cost more
-    than the start itself."""
+    than the start itself. The unfused operators and what :func:`keeps_fp32` keeps of a
+    six-layer encoder's products are part of it too, so changing either exports again
+    even if :data:`EXPORT_VERSION` was not bumped."""
     digest = hashlib.sha256(EXPORT_VERSION.encode())
+    digest.update(",".join(UNFUSED).encode())
+    digest.update(bytes(keeps_fp32(node) for node in _PRODUCTS))
     if modeldir.is_adapter(directory):
         digest.update((directory / modeldir.ADAPTER_FILE).read_bytes())
         weights = base_weights(modeldir.read_config(directory).model.resolved_base_model())
@@ -227,6 +231,26 @@ def fuse(source: Path, target: Path, heads: int, hidden: int) -> None:
         # still a correct graph, only slower: a new exporter may trace attention differently
         logger.warning("ONNX Runtime did not fuse the attention of %s; it runs unfused", source)
     fused.save_model_to_file(str(target))
+
+
+# the names ONNX Runtime's fusion and the torch exporter give the products of a BERT encoder
+# of six layers, its pooling and its heads: what the export cache key asks keeps_fp32 about
+_PRODUCTS = (
+    "/MatMul",
+    "/label_head/MatMul",
+    "/strength_head/MatMul",
+    "/tag_head/MatMul",
+    *(
+        name
+        for k in range(6)
+        for name in (
+            f"Attention_{k}",
+            f"/encoder/encoder/layer.{k}/attention/output/dense/MatMul",
+            f"/encoder/encoder/layer.{k}/intermediate/dense/MatMul",
+            f"/encoder/encoder/layer.{k}/output/dense/MatMul",
+        )
+    ),
+)
 
 
 def keeps_fp32(node: str) -> bool:

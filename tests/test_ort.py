@@ -222,3 +222,21 @@ def test_residual_norm_and_gelu_stay_unfused(tiny_model_dir: Path, tmp_path: Pat
         ops = optimized_ops(backend, UNFUSED)
         assert "SkipLayerNormalization" not in ops and "BiasGelu" not in ops
     assert "SkipLayerNormalization" in optimized_ops("onnx-fp32", ())
+
+
+def test_the_cache_key_follows_the_quantization_choice(
+    tiny_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key asks keeps_fp32 about every product of the graph, by the names the export
+    gives them, so changing what stays fp32 exports again without a version bump."""
+    import onnx
+
+    from annotator import ort
+
+    OrtTagger.load(tiny_model_dir, "onnx-fp32")
+    graph = onnx.load(str(cache_root() / model_key(tiny_model_dir) / "onnx-fp32.onnx")).graph
+    products = {n.name for n in graph.node if n.op_type in ("MatMul", "Attention")}
+    assert products and products <= set(ort._PRODUCTS)
+    before = model_key(tiny_model_dir)
+    monkeypatch.setattr(ort, "keeps_fp32", lambda node: True)
+    assert model_key(tiny_model_dir) != before
