@@ -37,7 +37,7 @@ CACHE_ENV = "ANNOTATOR_CACHE"
 ORT_BACKENDS = ("onnx-fp32", "onnx-int8")
 # ONNX Runtime's fused residual-add + layer norm and bias + GELU kernels, slower on the CPU
 # than the plain operators they replace (onnxruntime 1.32, AMD EPYC, one thread, Wikinews
-# dev windows: the int8 graph took 16% less time without them, fp32 9% less, same outputs
+# dev windows: the int8 graph took 17% less time without them, fp32 8% less, same outputs
 # in fp32). Left unfused by :func:`fuse` and kept so when a session loads the graph.
 UNFUSED = ("SkipLayerNormFusion", "BiasGeluFusion")
 
