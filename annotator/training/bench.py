@@ -29,7 +29,7 @@ from annotator.hardware import cpu_info
 from annotator.pipeline import Annotator
 from annotator.runtime import resolve_backend
 from annotator.segment import segment
-from annotator.training.evaluate import collect_rows
+from annotator.training.evaluate import Row, collect_rows
 from annotator.training.metrics import ece, macro_f1
 from annotator.types import Kind
 
@@ -125,17 +125,26 @@ def held_out_splits(
     }
 
 
+def held_out_rows(annotator: Annotator, splits: dict[str, list[dict[str, Any]]]) -> dict[str, list[Row]]:
+    """Each split's gold body sentences and what the pipeline made of them."""
+    return {
+        name: [x for x in collect_rows(annotator, articles) if x.gold_kind == "body"]
+        for name, articles in splits.items()
+    }
+
+
+def scores(body: Sequence[Row]) -> dict[str, float]:
+    """Macro-F1 of the labels and ECE of the scores of body sentences."""
+    scored = [x for x in body if x.score is not None]
+    return {
+        "macro_f1": round(macro_f1([x.gold_label for x in body], [x.pred_label for x in body]), 4),
+        "ece": round(ece([x.gold_well for x in scored], [x.score for x in scored]), 4),
+    }
+
+
 def accuracy(annotator: Annotator, splits: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, float]]:
-    """Macro-F1 and ECE of the pipeline on each test split."""
-    out = {}
-    for name, articles in splits.items():
-        body = [x for x in collect_rows(annotator, articles) if x.gold_kind == "body"]
-        scored = [x for x in body if x.score is not None]
-        out[name] = {
-            "macro_f1": round(macro_f1([x.gold_label for x in body], [x.pred_label for x in body]), 4),
-            "ece": round(ece([x.gold_well for x in scored], [x.score for x in scored]), 4),
-        }
-    return out
+    """Macro-F1 and ECE of the pipeline on each split."""
+    return {name: scores(body) for name, body in held_out_rows(annotator, splits).items()}
 
 
 def tokens_per_sentence(annotator: Annotator, texts: Sequence[str]) -> dict[str, float]:

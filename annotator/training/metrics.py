@@ -188,3 +188,20 @@ def bootstrap_ci(
         values.append(metric(idx))
     lo, hi = np.quantile(values, [alpha / 2, 1 - alpha / 2])
     return float(lo), float(hi)
+
+
+def paired_difference_ci(
+    gold: Sequence[str],
+    before: Sequence[str],
+    after: Sequence[str],
+    groups: Sequence[int],
+    metric: Callable[[Sequence[str], Sequence[str]], float] = macro_f1,
+    n_boot: int = 1000,
+) -> tuple[float, float]:
+    """95% interval of ``metric(gold, after) - metric(gold, before)`` on the same sentences,
+    resampling whole articles: whether two models' difference on one held-out split is more
+    than which articles happen to be in it. Paired, so much narrower than the two models'
+    own intervals."""
+    check_consistent_length(gold, before, after, groups)
+    g, b, a = (np.asarray(x, dtype=object) for x in (gold, before, after))
+    return bootstrap_ci(lambda idx: metric(g[idx], a[idx]) - metric(g[idx], b[idx]), groups, n_boot)
