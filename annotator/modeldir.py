@@ -69,7 +69,10 @@ def write_json(directory: str | Path, name: str, payload: dict[str, Any]) -> Non
     (Path(directory) / name).write_text(json.dumps(payload, indent=2), encoding="utf-8")
 
 
-LEGACY_PACKING = "sentence"  # what a model whose config names no packing was trained with
+# What a model saved before a key existed was trained with, where today's default differs:
+# one sentence per input before the window packing, all of the bundled train before
+# train.bundled_share.
+LEGACY_DEFAULTS = {"model": {"packing": "sentence"}, "train": {"bundled_share": 1.0}}
 
 
 def read_config(directory: str | Path) -> Config:
@@ -77,9 +80,10 @@ def read_config(directory: str | Path) -> Config:
     if not (Path(directory) / CONFIG_FILE).is_file():
         return Config()
     data = read_json(directory, CONFIG_FILE)
-    if isinstance(data, dict) and isinstance(data.get("model"), dict):
-        # saved before the window packing existed: it read one sentence per input
-        data["model"].setdefault("packing", LEGACY_PACKING)
+    for section, defaults in LEGACY_DEFAULTS.items():
+        if isinstance(data.get(section), dict):
+            for key, value in defaults.items():
+                data[section].setdefault(key, value)
     try:
         return Config.from_dict(data)
     except (ConfigError, ValueError, TypeError) as exc:

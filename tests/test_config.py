@@ -102,3 +102,19 @@ def test_a_model_config_without_packing_was_trained_one_sentence_per_input(tmp_p
     data["model"]["packing"] = "window"
     (tmp_path / CONFIG_FILE).write_text(json.dumps(data))
     assert read_config(tmp_path).model.packing == "window"
+
+
+def test_a_model_config_without_bundled_share_trained_on_all_bundled_articles(tmp_path: Path) -> None:
+    """Models saved before train.bundled_share existed trained on the whole bundled train
+    split, not on today's default half of it (a recipe comparison read them wrong)."""
+    import json
+
+    from annotator.modeldir import CONFIG_FILE, read_config
+
+    data = Config().to_dict()
+    del data["train"]["bundled_share"]
+    (tmp_path / CONFIG_FILE).write_text(json.dumps(data))
+    assert read_config(tmp_path).train.bundled_share == 1.0
+    data["train"]["bundled_share"] = 0.5
+    (tmp_path / CONFIG_FILE).write_text(json.dumps(data))
+    assert read_config(tmp_path).train.bundled_share == 0.5
