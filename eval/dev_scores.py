@@ -31,7 +31,8 @@ def main() -> int:
         "--calib",
         action="store_true",
         help="also score the calib splits' labels (more held-out labels than dev alone; their ECE"
-        " is in-sample, the calibrator was fitted on them)",
+        " is in-sample, the calibrator was fitted on them), and each corpus's dev and calib"
+        " pooled",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
@@ -43,6 +44,8 @@ def main() -> int:
     results, differences, first = {}, {}, None
     for model in args.models:
         rows = held_out_rows(Annotator(model, backend=args.backend), splits)
+        if args.calib:
+            rows.update(_pooled(rows))
         results[model] = {s: scores(body) for s, body in rows.items()}
         line = "  ".join(f"{s} F1 {v['macro_f1']:.4f} ECE {v['ece']:.4f}" for s, v in results[model].items())
         print(f"{model}: {line}")
@@ -58,12 +61,56 @@ def main() -> int:
     if args.out:
         payload = {
             "backend": args.backend,
-            "sentences": {s: _body(a) for s, a in splits.items()},
+            "sentences": {s: len(body) for s, body in (first or {}).items()},
             "models": results,
+            "differs_from_first_model": {m: _recipe_difference(args.models[0], m) for m in args.models[1:]},
             "macro_f1_minus_first_model": differences,
         }
         Path(args.out).write_text(json.dumps(payload, indent=2) + "\n")
     return 0
+
+
+def _pooled(rows: dict[str, list]) -> dict[str, list]:
+    """Each corpus's dev and calib rows as one split ("wikinews/dev+calib"), the calib
+    articles numbered after the dev ones: twice the held-out labels for a choice (the
+    pooled ECE is partly in-sample, as the calib split's is)."""
+    import dataclasses
+
+    pooled = {}
+    for name in rows:
+        corpus, _, split = name.rpartition("/")
+        if split == "dev" and f"{corpus}/calib" in rows:
+            after = max((x.article for x in rows[name]), default=-1) + 1
+            calib = [dataclasses.replace(x, article=x.article + after) for x in rows[f"{corpus}/calib"]]
+            pooled[f"{corpus}/dev+calib"] = rows[name] + calib
+    return pooled
+
+
+def _recipe_difference(first: str, other: str) -> dict[str, object]:
+    """What ``other`` was trained with that ``first`` was not: config values (dotted keys)
+    and the names of training splits whose data differ (model directories are not in git,
+    so the report says what each one is)."""
+    import dataclasses
+
+    from annotator import modeldir
+
+    def flat(directory: str) -> dict[str, object]:
+        config = dataclasses.asdict(modeldir.read_config(directory))
+        out = {}
+        for key, value in config.items():
+            for sub, v in value.items() if isinstance(value, dict) else [("", value)]:
+                out[f"{key}.{sub}" if sub else key] = v
+        return out
+
+    def hashes(directory: str) -> dict[str, str]:
+        path = Path(directory) / "training.json"
+        return json.loads(path.read_text()).get("data_hashes", {}) if path.is_file() else {}
+
+    a, b = flat(first), flat(other)
+    out: dict[str, object] = {k: b.get(k) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
+    ha, hb = hashes(first), hashes(other)
+    out["training_data_differs"] = sorted(k for k in set(ha) | set(hb) if ha.get(k) != hb.get(k))
+    return out
 
 
 def _difference(before: list, after: list) -> dict[str, object]:
@@ -80,10 +127,6 @@ def _difference(before: list, after: list) -> dict[str, object]:
         "macro_f1": round(macro_f1(gold, new) - macro_f1(gold, old), 4),
         "ci95": [round(lo, 4), round(hi, 4)],
     }
-
-
-def _body(articles: list[dict]) -> int:
-    return sum(s["kind"] == "body" for a in articles for s in a["sentences"])
 
 
 if __name__ == "__main__":
