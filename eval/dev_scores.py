@@ -102,14 +102,13 @@ def _recipe_difference(first: str, other: str) -> dict[str, object]:
                 out[f"{key}.{sub}" if sub else key] = v
         return out
 
-    def hashes(directory: str) -> dict[str, str]:
-        path = Path(directory) / "training.json"
-        return json.loads(path.read_text()).get("data_hashes", {}) if path.is_file() else {}
+    def changed(a: dict, b: dict) -> list[str]:
+        return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
 
-    a, b = flat(first), flat(other)
-    out: dict[str, object] = {k: b.get(k) for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
-    ha, hb = hashes(first), hashes(other)
-    out["training_data_differs"] = sorted(k for k in set(ha) | set(hb) if ha.get(k) != hb.get(k))
+    config = flat(other)
+    out: dict[str, object] = {k: config.get(k) for k in changed(flat(first), config)}
+    hashes = [modeldir.read_training(d).get("data_hashes", {}) for d in (first, other)]
+    out["training_data_differs"] = changed(*hashes)
     return out
 
 
