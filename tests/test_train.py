@@ -174,25 +174,27 @@ def test_a_window_model_trains_reproducibly_and_annotates_from_onnx(
     assert sum(label is not None for label in labels["torch-fp32"]) > 10
 
 
-def test_bundled_subset_is_a_seeded_share_independent_of_order() -> None:
-    from annotator.training.train import bundled_subset
+def test_article_subset_is_a_seeded_share_independent_of_order() -> None:
+    from annotator.training.train import article_subset
 
     articles = [{"id": f"a{i}"} for i in range(40)]
-    half = bundled_subset(articles, 0.5, seed=13)
+    half = article_subset(articles, 0.5, seed=13)
     assert len(half) == 20
-    assert [a["id"] for a in bundled_subset(list(reversed(articles)), 0.5, seed=13)] == [
+    assert [a["id"] for a in article_subset(list(reversed(articles)), 0.5, seed=13)] == [
         a["id"] for a in reversed(half)
     ]
-    assert {a["id"] for a in bundled_subset(articles, 0.5, seed=14)} != {a["id"] for a in half}
-    assert bundled_subset(articles, 1.0, seed=13) is articles
+    assert {a["id"] for a in article_subset(articles, 0.5, seed=14)} != {a["id"] for a in half}
+    assert article_subset(articles, 1.0, seed=13) is articles
 
 
-def test_bundled_share_must_be_a_share() -> None:
+@pytest.mark.parametrize("name", ["bundled_share", "wikinews_share"])
+@pytest.mark.parametrize("value", [0.0, 1.5])
+def test_corpus_shares_must_be_shares(name: str, value: float) -> None:
     from annotator.config import TrainConfig
     from annotator.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="bundled_share"):
-        TrainConfig(bundled_share=0.0)
+    with pytest.raises(ConfigError, match=name):
+        TrainConfig(**{name: value})
 
 
 def test_the_weight_average_follows_the_weights_and_is_swapped_in_and_out() -> None:
@@ -218,3 +220,34 @@ def test_the_weight_average_follows_the_weights_and_is_swapped_in_and_out() -> N
     assert torch.equal(net[1].weight, trained)
     with pytest.raises(ValueError, match="decay"):
         WeightAverage(net, decay=1.0)
+
+
+@pytest.mark.parametrize(
+    ("precision", "flags", "resolved"),
+    [
+        ("auto", ("avx2",), "fp32"),
+        ("auto", ("avx2", "avx512f", "avx512_bf16"), "bf16"),
+        ("auto", ("avx2", "amx_tile", "amx_bf16"), "bf16"),
+        ("fp32", ("amx_bf16",), "fp32"),
+        ("bf16", ("avx2",), "bf16"),
+    ],
+)
+def test_training_precision_is_bf16_on_auto_only_where_the_cpu_has_it(
+    monkeypatch: pytest.MonkeyPatch, precision: str, flags: tuple[str, ...], resolved: str
+) -> None:
+    """Emulated bf16 is several times slower than fp32, so "auto" never picks it there."""
+    from annotator.config import Config
+    from annotator.hardware import CpuInfo
+    from annotator.training import train as training
+
+    monkeypatch.setattr(training, "cpu_info", lambda: CpuInfo("test CPU", flags, 2))
+    config = Config().replace(train={"precision": precision})
+    assert training.training_precision(config) == resolved
+
+
+def test_training_precision_must_be_known() -> None:
+    from annotator.config import TrainConfig
+    from annotator.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="precision"):
+        TrainConfig(precision="fp16")

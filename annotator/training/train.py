@@ -31,6 +31,7 @@ from annotator.context import context_settings, sentence_inputs
 from annotator.corpora.bundled import file_hashes, load_split
 from annotator.encoding import IGNORE, INPUT_NAMES, SentenceInput
 from annotator.errors import ModelNotFoundError, SoupError
+from annotator.hardware import cpu_info
 from annotator.model import SourcingModel
 from annotator.pipeline import Annotator
 from annotator.provenance import DATA_LICENCES, git_commit, versions
@@ -107,6 +108,15 @@ def seed_everything(seed: int, threads: int) -> None:
     torch.set_num_threads(threads)
 
 
+def training_precision(config: Config) -> str:
+    """``train.precision`` resolved on this machine: "auto" is bf16 only where the CPU
+    multiplies bf16 natively (emulated bf16 is several times slower than fp32)."""
+    precision = config.train.precision
+    if precision == "auto":
+        precision = "bf16" if cpu_info().native_bf16 else "fp32"
+    return precision
+
+
 def _length_grouped_batches(
     lengths: Sequence[int], sizes: Sequence[int], batch_size: int, rng: random.Random
 ) -> list[list[int]]:
@@ -164,6 +174,7 @@ def fit_tagger(
     spans = [e.spans for e in train_examples]
     rng = random.Random(seed)
     windowed = model.encoder.packing == "window"
+    bf16 = training_precision(config) == "bf16"
     features = model.encode([e.input for e in train_examples], spans)
     steps = len(
         _length_grouped_batches([1] * len(features), _sizes(features), tc.batch_size, random.Random(0))
@@ -183,7 +194,7 @@ def fit_tagger(
             [features[i] for i in ids]
             for ids in _length_grouped_batches(lengths, _sizes(features), tc.batch_size, rng)
         ]
-        _train_epoch(model, batches, train_examples, optimizer, scheduler, config, progress, average)
+        _train_epoch(model, batches, train_examples, optimizer, scheduler, config, progress, average, bf16)
         record = selection_scores(model, dev_examples, extra_dev)
         if (not dev_examples and not extra_dev) or record["selection"] > best_f1:
             best_f1 = record["selection"]
@@ -271,12 +282,15 @@ def _train_epoch(
     config: Config,
     progress: _Progress,
     average: WeightAverage | None = None,
+    bf16: bool = False,
 ) -> None:
     """One pass over ``batches`` of encoded features (whose slots index ``examples``),
-    one clipped optimizer step per batch (each folded into ``average``, if given)."""
+    one clipped optimizer step per batch (each folded into ``average``, if given); with
+    ``bf16`` the forward pass runs under bf16 autocast."""
     model.network.train()
     for features in batches:
-        loss = _batch_loss(model, features, examples, config)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = _batch_loss(model, features, examples, config)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.network.parameters(), 1.0)
         optimizer.step()
@@ -385,7 +399,7 @@ class TrainingData:
     data_hashes: dict[str, str]
 
 
-def bundled_subset(articles: list[dict[str, Any]], share: float, seed: int) -> list[dict[str, Any]]:
+def article_subset(articles: list[dict[str, Any]], share: float, seed: int) -> list[dict[str, Any]]:
     """The ``share`` of ``articles`` trained on: the ones whose id, hashed with ``seed``,
     comes first (a fixed choice that does not depend on their order), in their order."""
     if share >= 1:
@@ -402,7 +416,7 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
     corpus = Path(config.corpus_dir)
     context = context_settings(config)
     data_hashes = file_hashes(corpus)  # before reading, so they describe what was read
-    train_articles = bundled_subset(
+    train_articles = article_subset(
         load_split(corpus, "train"), config.train.bundled_share, config.train.seed
     )
     train_examples = build_examples(train_articles, context)
@@ -444,11 +458,19 @@ def training_data(config: Config, polnear_dir: str | Path | None = None) -> Trai
     if config.wikinews_dir:
         wikinews = Path(config.wikinews_dir)
         data_hashes.update({f"wikinews/{k}": v for k, v in file_hashes(wikinews).items()})
-        extra = build_examples(load_split(wikinews, "train"), context, weight=config.train.wikinews_weight)
+        articles = article_subset(
+            load_split(wikinews, "train"), config.train.wikinews_share, config.train.seed
+        )
+        extra = build_examples(articles, context, weight=config.train.wikinews_weight)
         train_examples = train_examples + extra
         dev_articles = dev_articles + load_split(wikinews, "dev")
         calib_wikinews = load_split(wikinews, "calib")
-        corpora["wikinews"] = {"sentences": len(extra), "licence": DATA_LICENCES["wikinews"]}
+        corpora["wikinews"] = {
+            "articles": len(articles),
+            "share": config.train.wikinews_share,
+            "sentences": len(extra),
+            "licence": DATA_LICENCES["wikinews"],
+        }
     if config.train.max_train_sentences:
         train_examples = train_examples[: config.train.max_train_sentences]
     return TrainingData(
@@ -497,7 +519,11 @@ def train(
             (SourcingModel.from_adapter(adapter.trainable_state(m.network), config.model), h) for m, h in runs
         ]
     model, history = runs[0]
-    meta: dict[str, Any] = {"run_seeds": list(seeds), "history": history}
+    meta: dict[str, Any] = {
+        "run_seeds": list(seeds),
+        "precision": training_precision(config),
+        "history": history,
+    }
     if len(runs) > 1:
         records = [{"seed": sd, "history": h} for sd, (_, h) in zip(seeds, runs, strict=True)]
         model, meta = _soup([m for m, _ in runs], records, data)
