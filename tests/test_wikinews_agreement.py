@@ -111,3 +111,25 @@ def test_the_wikinews_corpus_passes_its_checks() -> None:
     from annotator.corpora.wikinews import check_wikinews
 
     assert check_wikinews(Path(__file__).resolve().parents[1] / "data" / "wikinews") == []
+
+
+def test_a_reserve_batch_is_checked_against_its_draft_and_the_corpus(tmp_path: Path) -> None:
+    """Reserve batches are labelled text in the repository: their words must be the draft's,
+    and an article may not be both in the reserve and in the corpus."""
+    from annotator.corpora.bundled import build_corpus
+    from annotator.corpora.wikinews import RESERVE, check_wikinews
+
+    draft = (
+        "### id=wn-1 domain=? style=wiki country=?\nM headline | Minister resigns\n? | She left at noon.\n"
+    )
+    for folder in ("drafts", "source", RESERVE):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "drafts" / "batch-01.txt").write_text(draft, encoding="utf-8")
+    (tmp_path / "drafts" / "batch-02.txt").write_text(draft.replace("noon", "night"), encoding="utf-8")
+    labelled = "### id=wn-1 domain=politics style=wiki country=UK\nM headline | Minister resigns\nR 0 | She left at noon.\n"
+    (tmp_path / "source" / "batch-01.txt").write_text(labelled, encoding="utf-8")
+    (tmp_path / RESERVE / "batch-02.txt").write_text(labelled, encoding="utf-8")
+    build_corpus(tmp_path / "source", tmp_path / "corpus")
+    problems = check_wikinews(tmp_path)
+    assert any(p.startswith(f"{RESERVE}/batch-02.txt: wn-1: words differ") for p in problems)
+    assert f"{RESERVE}: wn-1 is also in source/" in problems

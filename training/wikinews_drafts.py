@@ -23,6 +23,7 @@ from pathlib import Path
 from annotator.corpora.bundled import SPLITS_FILE
 from annotator.corpora.wikinews import (
     BATCH,
+    RESERVE,
     US_POLITICS,
     US_POLITICS_MIN_BODY,
     US_POLITICS_SEED,
@@ -71,10 +72,10 @@ def main() -> None:
 
 
 def write_notice(articles: list, notice: Path, source: Path) -> None:
-    """Regenerate the article table (and the counts) of ``notice`` for the ids in ``source``."""
-    ids = list(
-        article_words("\n".join(p.read_text(encoding="utf-8") for p in sorted(source.glob("batch-*.txt"))))
-    )
+    """Regenerate the article table (and the counts) of ``notice`` for the ids in ``source``
+    and in the reserve beside it (their texts are in the repository too)."""
+    labelled = [*sorted(source.glob("batch-*.txt")), *sorted((source.parent / RESERVE).glob("batch-*.txt"))]
+    ids = list(article_words("\n".join(p.read_text(encoding="utf-8") for p in labelled)))
     table, public = notice_table(articles, ids)
     text = notice.read_text(encoding="utf-8")
     head = text[: text.index("| id | title | date | URL |")]
@@ -89,12 +90,16 @@ def extend(
 ) -> None:
     """Draft ``n`` more articles after the last batch file; they go to the train split."""
     splits = json.loads(splits_path.read_text(encoding="utf-8"))
-    taken = [a.id for a in chosen] + list(splits)
+    # every drafted id is taken, labelled or not: `make data` keeps only labelled ids in
+    # splits.json, so a draw read from it alone would draft unlabelled batches again
+    batches = sorted(out.glob("batch-*.txt"), key=lambda p: int(p.stem.split("-")[1]))
+    drafted = [i for p in batches for i in article_words(p.read_text(encoding="utf-8"))]
+    taken = [a.id for a in chosen] + list(splits) + drafted
     if us_politics:
         more = select_more(articles, taken, n, US_POLITICS_SEED, US_POLITICS, US_POLITICS_MIN_BODY)
     else:
         more = select_more(articles, taken, n)
-    first = len(list(out.glob("batch-*.txt"))) + 1
+    first = int(batches[-1].stem.split("-")[1]) + 1 if batches else 1
     items = list(drafts(more))
     for k in range(0, len(items), BATCH):
         path = out / f"batch-{first + k // BATCH:02d}.txt"

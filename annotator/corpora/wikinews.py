@@ -243,6 +243,10 @@ def notice_table(articles: Iterable[WikinewsArticle], ids: Iterable[str]) -> tup
     return "\n".join(rows) + "\n", public
 
 
+RESERVE = "reserve"
+"""Labelled and checked batches held out of the corpus (``data/wikinews/reserve/``): the
+fifth and sixth draws, which did not help at the training budget (data card)."""
+
 MINIMUMS = (400, 7000, 80)
 """Articles, body sentences and test articles the Wikinews corpus must have (issue 16)."""
 
@@ -250,14 +254,25 @@ MINIMUMS = (400, 7000, 80)
 def check_wikinews(root: str | Path) -> list[str]:
     """Problems of the Wikinews corpus under ``root`` (``data/wikinews``): the compiled
     splits as for the bundled corpus (schema, offsets, splits, staleness, near-duplicates,
-    :data:`MINIMUMS`), and every annotated batch against its draft (no word changed)."""
+    :data:`MINIMUMS`), every annotated batch of ``source/`` and ``reserve/`` against its
+    draft (no word changed), and reserve articles that are also in the corpus."""
     from annotator.corpora.check import check_corpus
+    from annotator.corpora.source import parse_files
 
     root = Path(root)
     problems, _ = check_corpus(root / "source", root / "corpus", MINIMUMS)
-    for done in sorted((root / "source").glob("batch-*.txt")):
-        try:
-            verify_batch(root / "drafts" / done.name, done)
-        except (CorpusFormatError, OSError) as exc:
-            problems.append(f"{done.name}: {exc}")
+    for folder in ("source", RESERVE):
+        for done in sorted((root / folder).glob("batch-*.txt")):
+            try:
+                verify_batch(root / "drafts" / done.name, done)
+            except (CorpusFormatError, OSError) as exc:
+                problems.append(f"{folder}/{done.name}: {exc}")
+    try:
+        reserve = {a["id"] for a in parse_files(sorted((root / RESERVE).glob("batch-*.txt")))}
+    except CorpusFormatError as exc:
+        return [*problems, f"{RESERVE}: {exc}"]
+    corpus = set(
+        article_words("\n".join(p.read_text(encoding="utf-8") for p in (root / "source").glob("*.txt")))
+    )
+    problems += [f"{RESERVE}: {i} is also in source/" for i in sorted(reserve & corpus)]
     return problems
