@@ -132,4 +132,4 @@ def test_a_reserve_batch_is_checked_against_its_draft_and_the_corpus(tmp_path: P
     build_corpus(tmp_path / "source", tmp_path / "corpus")
     problems = check_wikinews(tmp_path)
     assert any(p.startswith(f"{RESERVE}/batch-02.txt: wn-1: words differ") for p in problems)
-    assert f"{RESERVE}: wn-1 is also in source/" in problems
+    assert f"{RESERVE}: wn-1 is also in the corpus" in problems

@@ -260,7 +260,7 @@ def check_wikinews(root: str | Path) -> list[str]:
     from annotator.corpora.source import parse_files
 
     root = Path(root)
-    problems, _ = check_corpus(root / "source", root / "corpus", MINIMUMS)
+    problems, splits = check_corpus(root / "source", root / "corpus", MINIMUMS)
     for folder in ("source", RESERVE):
         for done in sorted((root / folder).glob("batch-*.txt")):
             try:
@@ -271,8 +271,6 @@ def check_wikinews(root: str | Path) -> list[str]:
         reserve = {a["id"] for a in parse_files(sorted((root / RESERVE).glob("batch-*.txt")))}
     except CorpusFormatError as exc:
         return [*problems, f"{RESERVE}: {exc}"]
-    corpus = set(
-        article_words("\n".join(p.read_text(encoding="utf-8") for p in (root / "source").glob("*.txt")))
-    )
-    problems += [f"{RESERVE}: {i} is also in source/" for i in sorted(reserve & corpus)]
+    corpus = {a["id"] for articles in splits.values() for a in articles}
+    problems += [f"{RESERVE}: {i} is also in the corpus" for i in sorted(reserve & corpus)]
     return problems
