@@ -92,14 +92,14 @@ def extend(
     splits = json.loads(splits_path.read_text(encoding="utf-8"))
     # every drafted id is taken, labelled or not: `make data` keeps only labelled ids in
     # splits.json, so a draw read from it alone would draft unlabelled batches again
-    batches = sorted(out.glob("batch-*.txt"), key=lambda p: int(p.stem.split("-")[1]))
-    drafted = [i for p in batches for i in article_words(p.read_text(encoding="utf-8"))]
+    numbers = {int(p.stem.removeprefix("batch-")): p for p in out.glob("batch-*.txt")}
+    drafted = [i for p in numbers.values() for i in article_words(p.read_text(encoding="utf-8"))]
     taken = [a.id for a in chosen] + list(splits) + drafted
     if us_politics:
         more = select_more(articles, taken, n, US_POLITICS_SEED, US_POLITICS, US_POLITICS_MIN_BODY)
     else:
         more = select_more(articles, taken, n)
-    first = int(batches[-1].stem.split("-")[1]) + 1 if batches else 1
+    first = max(numbers, default=0) + 1
     items = list(drafts(more))
     for k in range(0, len(items), BATCH):
         path = out / f"batch-{first + k // BATCH:02d}.txt"
