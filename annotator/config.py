@@ -166,6 +166,11 @@ class TrainConfig:
     # matrix products while training: "fp32", "bf16" (autocast; the weights and optimizer stay
     # fp32), or "auto": bf16 where the CPU has it natively (AMX, AVX-512 BF16), else fp32
     precision: str = "fp32"
+    # where dropout masks come from while training: "torch" (bernoulli_, one Mersenne Twister
+    # draw per element, about 30% of a training step on CPU; every model trained before the
+    # key existed) or "numpy" (NumPy's SFC64, four elements per 64-bit draw; the same
+    # dropout from another random stream: annotator.training.dropout)
+    dropout_masks: str = "torch"
     # decay per step of a moving average of the trained weights, tried in their place when
     # an epoch is chosen (annotator.training.average); 0: none
     weight_average: float = 0.0
@@ -194,6 +199,8 @@ class TrainConfig:
             raise ConfigError("train.epochs, batch_size and learning_rate must be positive")
         if self.precision not in ("fp32", "bf16", "auto"):
             raise ConfigError(f"train.precision must be fp32, bf16 or auto, not {self.precision!r}")
+        if self.dropout_masks not in ("numpy", "torch"):
+            raise ConfigError(f"train.dropout_masks must be numpy or torch, not {self.dropout_masks!r}")
         for name in ("bundled_share", "wikinews_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise ConfigError(f"train.{name} must be above 0 and at most 1, not {getattr(self, name)!r}")

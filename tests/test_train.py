@@ -251,3 +251,23 @@ def test_training_precision_must_be_known() -> None:
 
     with pytest.raises(ConfigError, match="precision"):
         TrainConfig(precision="fp16")
+
+
+def test_numpy_dropout_masks_train_reproducibly_from_their_own_random_stream(
+    tiny_train_config: Config, tmp_path: Path
+) -> None:
+    config = tiny_train_config.replace(train={"max_train_sentences": 48})
+    weights = {}
+    for name, masks in (("a", "numpy"), ("b", "numpy"), ("torch", "torch")):
+        train(config.replace(train={"dropout_masks": masks}), tmp_path / name)
+        weights[name] = (tmp_path / name / "network.safetensors").read_bytes()
+    assert weights["a"] == weights["b"]
+    assert weights["a"] != weights["torch"]
+
+
+def test_dropout_masks_must_be_known() -> None:
+    from annotator.config import TrainConfig
+    from annotator.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="dropout_masks"):
+        TrainConfig(dropout_masks="mt19937")

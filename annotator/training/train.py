@@ -6,6 +6,7 @@ everything (weights, tokenizer, scorer, resolved config, data hashes, versions).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import hashlib
@@ -39,6 +40,7 @@ from annotator.scoring import SourcingScorer
 from annotator.sourcing.runs import overlaps
 from annotator.training.align import align
 from annotator.training.average import WeightAverage
+from annotator.training.dropout import MaskSource, fast_dropout
 from annotator.training.metrics import macro_f1
 from annotator.training.soup import Soup, greedy_soup
 from annotator.types import LABEL_NAMES, Kind
@@ -185,6 +187,7 @@ def fit_tagger(
     progress = _Progress(total_steps)
     history: list[dict[str, float]] = []
     best_f1, best_state = -1.0, None
+    masks = MaskSource(seed) if tc.dropout_masks == "numpy" else None
     for epoch in range(1, tc.epochs + 1):
         progress.new_epoch(epoch)
         if windowed and epoch > 1:
@@ -194,7 +197,10 @@ def fit_tagger(
             [features[i] for i in ids]
             for ids in _length_grouped_batches(lengths, _sizes(features), tc.batch_size, rng)
         ]
-        _train_epoch(model, batches, train_examples, optimizer, scheduler, config, progress, average, bf16)
+        with fast_dropout(model.network, masks) if masks else contextlib.nullcontext():
+            _train_epoch(
+                model, batches, train_examples, optimizer, scheduler, config, progress, average, bf16
+            )
         record = selection_scores(model, dev_examples, extra_dev)
         if (not dev_examples and not extra_dev) or record["selection"] > best_f1:
             best_f1 = record["selection"]
