@@ -10,6 +10,8 @@ import torch
 from torch import nn
 
 from annotator.config import ModelConfig
+from annotator.encoding import INPUT_NAMES, SentenceInput
+from annotator.model import SourcingModel
 from annotator.training.dropout import ATTENTION, FastDropout, MaskSource, fast_dropout
 
 
@@ -45,9 +47,9 @@ def test_fast_dropout_scales_what_it_keeps_and_passes_gradients_through_the_same
         FastDropout(1.5, MaskSource(0))
 
 
-def _network(tiny_base: Path) -> nn.Module:
+def _network(tiny_base: Path) -> SourcingModel:
+    """The tiny encoder with the heads and rank-4 LoRA adapters (every kind of dropout site)."""
     from annotator import adapter
-    from annotator.model import SourcingModel
 
     torch.manual_seed(0)
     model = SourcingModel.from_base(str(tiny_base), max_length=64)
@@ -55,26 +57,26 @@ def _network(tiny_base: Path) -> nn.Module:
     return model
 
 
+def _inputs(model: SourcingModel, *items: SentenceInput) -> list[torch.Tensor]:
+    """The network's input tensors for ``items``, in ``INPUT_NAMES`` order."""
+    batch = model.collate(model.encode(list(items)))
+    return [batch[k] for k in INPUT_NAMES]
+
+
 def test_inside_the_block_every_dropout_is_fast_and_the_encoder_is_unchanged_when_nothing_drops(
     tiny_base: Path,
 ) -> None:
-    from annotator.encoding import INPUT_NAMES, SentenceInput
-
     model = _network(tiny_base)
     network = model.network
     before = [type(m) for m in network.modules()]
     dropouts = sum(type(m) is nn.Dropout for m in network.modules())
     assert dropouts > 0
     # two inputs of different lengths: the shorter is padded, so the attention mask matters
-    batch = model.collate(
-        model.encode(
-            [
-                SentenceInput("Officials said the talks would resume.", "", ""),
-                SentenceInput("He left.", "", ""),
-            ]
-        )
+    inputs = _inputs(
+        model,
+        SentenceInput("Officials said the talks would resume.", "", ""),
+        SentenceInput("He left.", "", ""),
     )
-    inputs = [batch[k] for k in INPUT_NAMES]
     network.eval()
     with torch.no_grad():
         expected = network(*inputs)
@@ -104,22 +106,17 @@ def test_the_encoder_trains_on_the_same_distribution_of_outputs_as_with_torch_dr
     the next two tests catch."""
     import contextlib
 
-    from annotator.encoding import INPUT_NAMES, SentenceInput
-
     model = _network(tiny_base)
     for name, param in model.network.named_parameters():
         if "lora_B" in name:  # zero at the start of training; here the adapters' dropout must show
             nn.init.normal_(param, std=0.5)
-    batch = model.collate(
-        model.encode(
-            [
-                SentenceInput("Officials said the talks would resume.", "The strike began.", ""),
-                SentenceInput("He left.", "", ""),
-            ]
-        )
+    one = _inputs(
+        model,
+        SentenceInput("Officials said the talks would resume.", "The strike began.", ""),
+        SentenceInput("He left.", "", ""),
     )
     copies = 1000  # every row of a batch draws its own masks: one pass is this many samples
-    inputs = [batch[k].repeat(copies, *([1] * (batch[k].dim() - 1))) for k in INPUT_NAMES]
+    inputs = [t.repeat(copies, *([1] * (t.dim() - 1))) for t in one]
     network = model.network
 
     def moments(fast: bool, seed: int, passes: int = 2) -> tuple[torch.Tensor, torch.Tensor]:
@@ -143,11 +140,9 @@ def test_the_encoder_trains_on_the_same_distribution_of_outputs_as_with_torch_dr
 
 
 def test_every_dropout_site_draws_in_a_training_pass(tiny_base: Path) -> None:
-    from annotator.encoding import INPUT_NAMES, SentenceInput
-
     model = _network(tiny_base)
     network = model.network
-    batch = model.collate(model.encode([SentenceInput("Officials said the talks would resume.", "", "")]))
+    inputs = _inputs(model, SentenceInput("Officials said the talks would resume.", "", ""))
     sites = {name for name, m in network.named_modules() if type(m) is nn.Dropout}
     assert any(".attention.self." in name for name in sites) and any("lora_dropout" in name for name in sites)
     called: set[str] = set()
@@ -156,7 +151,7 @@ def test_every_dropout_site_draws_in_a_training_pass(tiny_base: Path) -> None:
             if isinstance(m, FastDropout):
                 m.register_forward_hook(lambda m, i, o, name=name: called.add(name))
         network.train()
-        network(*(batch[k] for k in INPUT_NAMES))
+        network(*inputs)
         network.eval()
     assert called == sites
 
